@@ -1,0 +1,1 @@
+"""Data files shipped with wardapp (installed as the package ``wardapp.resources``)."""

@@ -1,0 +1,56 @@
+"""The FastAPI application of the AIM store."""
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from wardapp import __version__
+from wardapp.aimstore.db import make_engine, make_sessionmaker
+from wardapp.aimstore.errors import BodySizeLimit, install_error_handlers
+from wardapp.aimstore.migrate import alembic_config
+from wardapp.aimstore.routes import auth, catalogue, health, reports
+from wardapp.aimstore.secrets import ensure_signing_key
+from wardapp.aimstore.settings import AimStoreSettings, load_settings
+from wardapp.aimstore.state import StoreState
+
+
+class NotMigrated(RuntimeError):
+    pass
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to serve a database whose schema is not this version's."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise NotMigrated(
+            f"The database is at schema revision {current or 'none'}, this version needs {head}: "
+            "run `wardapp-aimstore migrate` first."
+        )
+
+
+def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url)
+    check_schema(engine)
+    sessions = make_sessionmaker(engine)
+    if settings.secret_key is not None:
+        signing_key = settings.secret_key.get_secret_value()
+    else:
+        with Session(engine) as session, session.begin():
+            signing_key = ensure_signing_key(session)
+
+    app = FastAPI(
+        title="wardapp AIM store",
+        version=__version__,
+        description="Active Intelligence Mapping store for wardapp clients (API v1).",
+    )
+    app.state.store = StoreState(settings, engine, sessions, signing_key)
+    install_error_handlers(app)
+    for module in (auth, catalogue, reports, health):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    return app

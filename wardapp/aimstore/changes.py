@@ -1,0 +1,71 @@
+"""The change sequence behind sync tokens, and the opaque tokens and cursors built on it.
+
+The counter row is locked by the transaction that bumps it until it commits, so sequence
+numbers become visible in order: a reader that saw N never later finds a change below N.
+"""
+
+import base64
+import binascii
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wardapp.aimstore.models import Counter
+
+CHANGES = "changes"
+
+
+def next_change_seq(session: Session) -> int:
+    value = session.execute(
+        update(Counter)
+        .where(Counter.name == CHANGES)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
+    ).scalar_one()
+    return int(value)
+
+
+def current_change_seq(session: Session) -> int:
+    return int(session.execute(select(Counter.value).where(Counter.name == CHANGES)).scalar_one())
+
+
+class BadToken(ValueError):
+    pass
+
+
+def _encode(*parts: object) -> str:
+    text = ":".join(str(p) for p in ("v1", *parts))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(token: str, count: int) -> list[str]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        parts = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise BadToken(token) from exc
+    if len(parts) != count + 1 or parts[0] != "v1":
+        raise BadToken(token)
+    return parts[1:]
+
+
+def encode_sync_token(seq: int) -> str:
+    return _encode(seq)
+
+
+def decode_sync_token(token: str) -> int:
+    (seq,) = _decode(token, 1)
+    if not seq.isdigit():
+        raise BadToken(token)
+    return int(seq)
+
+
+def encode_cursor(upper: int, last_seq: int, last_id: str) -> str:
+    return _encode(upper, last_seq, last_id)
+
+
+def decode_cursor(token: str) -> tuple[int, int, str]:
+    upper, last_seq, last_id = _decode(token, 3)
+    if not (upper.isdigit() and last_seq.isdigit()):
+        raise BadToken(token)
+    return int(upper), int(last_seq), last_id

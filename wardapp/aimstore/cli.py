@@ -1,0 +1,199 @@
+"""`wardapp-aimstore`: the administrator's command line for the AIM store."""
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from wardapp.aimstore import models
+from wardapp.aimstore.accounts import AccountError, add_user, disable_user, list_users
+from wardapp.aimstore.app import NotMigrated
+from wardapp.aimstore.db import make_engine
+from wardapp.aimstore.migrate import migrate
+from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE, AimStoreSettings, load_settings
+from wardapp.aimstore.wardsets import store_ward_set
+from wardapp.core.wards import WardSet, WardSetError
+
+
+class CommandError(Exception):
+    """Ends the command with this message and exit status 1, no traceback."""
+
+
+def read_password(prompt: str = "Password: ") -> str:
+    """From the terminal without echo, or one line of standard input when piped."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Repeat it: ") != first:
+            raise CommandError("The two passwords differ.")
+        return first
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise CommandError("No password on standard input.")
+    return line
+
+
+def cmd_migrate(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    for item in migrate(engine):
+        print(f"loaded {item}")
+    print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+def cmd_serve(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    from wardapp.aimstore.server import serve
+
+    serve(settings, args.host, args.port, args.workers)
+
+
+def cmd_user_add(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    password = read_password()
+    with Session(engine) as session, session.begin():
+        add_user(session, args.username, args.role, password, args.ward or [])
+    print(f"added {args.role} {args.username}")
+
+
+def cmd_user_list(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    with Session(engine) as session:
+        for user, wards in list_users(session):
+            state = "disabled" if user.disabled else "active"
+            print(f"{user.username}\t{user.role}\t{state}\t{','.join(wards) or '-'}")
+
+
+def cmd_user_disable(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        disable_user(session, args.username)
+    print(f"disabled {args.username} and signed out all their devices")
+
+
+def cmd_wards_load(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"No such file: {path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CommandError(f"{path} is not valid JSON: {exc}") from None
+    try:
+        ward_set = WardSet.from_geojson(data, name=args.name or path.stem)
+    except WardSetError as exc:
+        raise CommandError(
+            f"{path} was not loaded: {exc} The current wards are unchanged."
+        ) from None
+    with Session(engine) as session, session.begin():
+        store_ward_set(session, ward_set)
+    print(f"loaded {len(ward_set)} wards as boundary set {ward_set.version}")
+
+
+def cmd_wards_list(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    with Session(engine) as session:
+        active = session.scalar(
+            select(models.BoundarySet).where(models.BoundarySet.active.is_(True))
+        )
+        if active is None:
+            raise CommandError("No wards loaded: run `wardapp-aimstore migrate`.")
+        print(f"boundary set {active.version} (loaded {active.loaded_at:%Y-%m-%d %H:%M} UTC)")
+        for ward in session.scalars(
+            select(models.Ward)
+            .where(models.Ward.boundary_set_id == active.id)
+            .order_by(models.Ward.code)
+        ):
+            print(f"{ward.code}\t{ward.name}")
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    from wardapp.aimstore.seed import seed_demo
+
+    summary = seed_demo(engine)
+    print(summary)
+
+
+Handler = Callable[[argparse.Namespace, AimStoreSettings, Engine], None]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wardapp-aimstore", description=__doc__)
+    parser.add_argument(
+        "--config",
+        help=f"settings file of NAME=value lines (also ${CONFIG_FILE_VARIABLE}); "
+        "environment variables WARDAPP_AIMSTORE_* take precedence",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str,
+        handler: Handler,
+        help_text: str,
+        parent: "argparse._SubParsersAction[argparse.ArgumentParser]" = commands,
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(
+            name, help=help_text, description=help_text
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command(
+        "migrate", cmd_migrate, "create or upgrade the schema; load default categories and wards"
+    )
+    serve = command("serve", cmd_serve, "run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8750)
+    serve.add_argument("--workers", type=int, default=1)
+
+    user = command("user", _needs_subcommand, "manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = command(
+        "add", cmd_user_add, "add an account (password from standard input)", user_commands
+    )
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", required=True, choices=["councillor", "analyst", "admin"])
+    add.add_argument("--ward", action="append", help="ward code (repeat for several)")
+    command("list", cmd_user_list, "list accounts", user_commands)
+    disable = command(
+        "disable", cmd_user_disable, "disable an account and sign it out", user_commands
+    )
+    disable.add_argument("--username", required=True)
+
+    wards = command("wards", _needs_subcommand, "ward boundaries")
+    ward_commands = wards.add_subparsers(dest="wards_command", required=True, metavar="ACTION")
+    load = command(
+        "load", cmd_wards_load, "replace the ward set with a GeoJSON file", ward_commands
+    )
+    load.add_argument("file")
+    load.add_argument("--name", help="name of the boundary set (default: the file name)")
+    command("list", cmd_wards_list, "show the active boundary set", ward_commands)
+
+    command("seed-demo", cmd_seed_demo, "add demo accounts and a year of synthetic reports")
+    return parser
+
+
+def _needs_subcommand(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
+    raise CommandError("Give an action; see --help.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        if args.config:
+            # serve's worker processes read settings again: point them at the same file.
+            os.environ[CONFIG_FILE_VARIABLE] = str(Path(args.config).resolve())
+        engine = make_engine(settings.database_url)
+        handler: Handler = args.handler
+        handler(args, settings, engine)
+    except (CommandError, AccountError, NotMigrated, FileNotFoundError) as exc:
+        print(f"wardapp-aimstore: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

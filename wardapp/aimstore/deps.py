@@ -1,0 +1,97 @@
+"""Typed dependencies shared by every route: the session, the signed-in user, role checks."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wardapp.aimstore import models
+from wardapp.aimstore.errors import forbidden, unauthorised
+from wardapp.aimstore.security import InvalidToken, read_access_token
+from wardapp.aimstore.state import StoreState
+from wardapp.core.schemas import ROLES, Role
+
+
+def get_state(request: Request) -> StoreState:
+    state: StoreState = request.app.state.store
+    return state
+
+
+StateDep = Annotated[StoreState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent; routes never commit."""
+    with state.sessions() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+_bearer = HTTPBearer(auto_error=False)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: models.User
+    device_id: int
+    wards: list[str]
+
+    @property
+    def role(self) -> Role:
+        role = self.user.role
+        assert role in ROLES
+        return role
+
+
+def signed_in(
+    state: StateDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> SignedIn:
+    if credentials is None:
+        raise unauthorised("Sign in first: this needs an access token.")
+    try:
+        claims = read_access_token(state.signing_key, credentials.credentials)
+    except InvalidToken:
+        raise unauthorised() from None
+    user = session.get(models.User, claims.user_id)
+    device = session.get(models.Device, claims.device_id)
+    if (
+        user is None
+        or user.disabled
+        or device is None
+        or device.user_id != user.id
+        or device.revoked_at is not None
+    ):
+        raise unauthorised("This device has been signed out; sign in again.")
+    wards = list(
+        session.scalars(select(models.UserWard.ward_code).where(models.UserWard.user_id == user.id))
+    )
+    return SignedIn(user=user, device_id=device.id, wards=sorted(wards))
+
+
+SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+def role_at_least(minimum: Role) -> Callable[[SignedIn], SignedIn]:
+    """Roles are ordered councillor < analyst < admin."""
+
+    def check(who: SignedInDep) -> SignedIn:
+        if ROLES.index(who.role) < ROLES.index(minimum):
+            raise forbidden()
+        return who
+
+    return check
+
+
+CouncillorDep = Annotated[SignedIn, Depends(role_at_least("councillor"))]
+AnalystDep = Annotated[SignedIn, Depends(role_at_least("analyst"))]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the AIM store schema (run by ``wardapp-aimstore migrate``)."""

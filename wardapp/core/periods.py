@@ -1,0 +1,36 @@
+"""The fixed calendar periods reports are grouped by: a month, a quarter or a year (UK dates)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date  # first day
+    end: date  # first day after the period
+
+
+def parse_period(text: str) -> Period:
+    """'2026-10', '2026-Q4' or '2026'; raises ValueError with a message saying the forms."""
+    match = _PERIOD.match(text.strip())
+    year = int(match["year"]) if match else 0
+    if not match or not 2000 <= year <= 2100:
+        raise ValueError("Give the period as YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY.")
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValueError("The month must be between 01 and 12.")
+        return Period(text, date(year, month, 1), _add_months(date(year, month, 1), 1))
+    if match["quarter"]:
+        first = date(year, 3 * (int(match["quarter"]) - 1) + 1, 1)
+        return Period(text, first, _add_months(first, 3))
+    return Period(text, date(year, 1, 1), date(year + 1, 1, 1))
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

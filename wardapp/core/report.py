@@ -1,0 +1,244 @@
+"""The report as it travels between app and AIM store, and its validation in plain words.
+
+One model serves the client (before saving) and the server (before accepting), so a report
+the app lets through is one the store accepts, with the same messages.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from wardapp.core.taxonomy import Taxonomy
+from wardapp.core.wards import Ward, WardSet
+
+UK = ZoneInfo("Europe/London")
+DESCRIPTION_MAX = 2000
+TimeBand = Literal["morning", "afternoon", "evening", "night"]
+ObservedBy = Literal["councillor", "resident"]
+ReportStatus = Literal["received", "assessed", "actioned", "closed", "withdrawn"]
+REPORT_STATUSES: tuple[ReportStatus, ...] = (
+    "received",
+    "assessed",
+    "actioned",
+    "closed",
+    "withdrawn",
+)
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def uk_today() -> date:
+    return datetime.now(UK).date()
+
+
+class ResidentContact(BaseModel):
+    """Optional contact details of a resident; never leave the AIM store."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    consent: bool
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value and not _EMAIL.match(value):
+            raise PydanticCustomError("email", "This email address does not look right.")
+        return value or None
+
+    @model_validator(mode="after")
+    def _consented_and_useful(self) -> "ResidentContact":
+        if self.consent is not True:
+            raise PydanticCustomError(
+                "consent",
+                "Tick consent: the resident must agree before their details are kept.",
+            )
+        if not (self.name or self.phone or self.email):
+            raise PydanticCustomError(
+                "contact_empty", "Give a name, phone or email, or remove the resident contact."
+            )
+        return self
+
+
+class ReportIn(BaseModel):
+    """A report exactly as the wire format names it (DESIGN.md, "Wire format")."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: UUID
+    category: str
+    occurred_on: date
+    occurred_time: str | None = None
+    time_band: TimeBand | None = None
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+    observed_by: ObservedBy
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    repeat_issue: bool = False
+    resident_contact: ResidentContact | None = None
+    captured_at: AwareDatetime
+    version: int = Field(default=1, ge=1, le=1_000_000)
+    withdrawn: bool = False
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str, info: ValidationInfo) -> str:
+        taxonomy = _context(info).taxonomy
+        if taxonomy is not None and taxonomy.get(value) is None:
+            raise PydanticCustomError(
+                "unknown_category",
+                "Unknown category '{value}'. Choose one of: {codes}.",
+                {"value": value, "codes": ", ".join(taxonomy.codes())},
+            )
+        return value
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+        today = _context(info).today or uk_today()
+        if value > today:
+            raise PydanticCustomError(
+                "future_date",
+                "The date {value} is in the future; give the day it happened.",
+                {"value": value.isoformat()},
+            )
+        return value
+
+    @field_validator("occurred_time")
+    @classmethod
+    def _time_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise PydanticCustomError("time", "Give the time as HH:MM on the 24-hour clock.")
+        return value
+
+    @model_validator(mode="after")
+    def _time_or_band(self) -> "ReportIn":
+        if self.occurred_time is not None and self.time_band is not None:
+            raise PydanticCustomError(
+                "time_and_band",
+                "Give either the exact time or a time band, not both.",
+            )
+        return self
+
+    def content_hash(self) -> str:
+        """Stable digest of the content, to tell a re-sent copy from a different report."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    taxonomy: Taxonomy | None = None
+    today: date | None = None
+
+
+def _context(info: ValidationInfo) -> ValidationContext:
+    ctx = info.context
+    return ctx if isinstance(ctx, ValidationContext) else ValidationContext()
+
+
+@dataclass
+class ReportInvalid(Exception):
+    """A report that cannot be accepted; ``fields`` maps each field to what to fix."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        parts = [f"{name}: {text}" for name, text in self.fields.items()]
+        return "Fix the report: " + "; ".join(parts)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_FRIENDLY: dict[str, str] = {
+    "missing": "This is required.",
+    "extra_forbidden": "This is not a field of a report; remove it.",
+    "uuid_parsing": "Must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427.",
+    "uuid_type": "Must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427.",
+    "date_from_datetime_parsing": "Give the date as YYYY-MM-DD.",
+    "date_parsing": "Give the date as YYYY-MM-DD.",
+    "date_type": "Give the date as YYYY-MM-DD.",
+    "datetime_from_date_parsing": "Give a date and time like 2026-10-15T10:02:11Z.",
+    "datetime_parsing": "Give a date and time like 2026-10-15T10:02:11Z.",
+    "timezone_aware": "Include the time zone, like 2026-10-15T10:02:11Z.",
+    "float_parsing": "Must be a number.",
+    "float_type": "Must be a number.",
+    "int_parsing": "Must be a whole number.",
+    "int_type": "Must be a whole number.",
+    "bool_parsing": "Must be true or false.",
+    "bool_type": "Must be true or false.",
+    "string_type": "Must be text.",
+    "model_type": "Must be an object with the listed fields.",
+    "model_attributes_type": "Must be an object with the listed fields.",
+}
+
+
+def friendly_message(item: Mapping[str, Any]) -> str:
+    """One plain sentence for one pydantic error (an item of ``ValidationError.errors()``)."""
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"Too long: at most {ctx.get('max_length')} characters."
+    if kind == "literal_error":
+        return f"Must be one of: {ctx.get('expected', '')}."
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    text = str(item.get("msg", "Invalid value."))
+    return text if text.endswith(".") else text + "."
+
+
+def friendly_errors(error: ValidationError) -> dict[str, str]:
+    """Field path -> one plain sentence, from pydantic's errors."""
+    fields: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        path = ".".join(str(p) for p in item["loc"]) or "report"
+        fields.setdefault(path, friendly_message(item))
+    return fields
+
+
+def parse_report(raw: Any, taxonomy: Taxonomy | None = None, today: date | None = None) -> ReportIn:
+    """Validate the wire form of a report; raises ReportInvalid with a message per field."""
+    if not isinstance(raw, dict):
+        raise ReportInvalid({"report": "Each report must be a JSON object."})
+    try:
+        return ReportIn.model_validate(raw, context=ValidationContext(taxonomy, today))
+    except ValidationError as exc:
+        raise ReportInvalid(friendly_errors(exc)) from None
+
+
+def locate_report(report: ReportIn, wards: WardSet) -> Ward:
+    """The ward a report belongs to; a point outside the area is refused in plain words."""
+    ward = wards.locate(report.lat, report.lon)
+    if ward is None:
+        raise ReportInvalid(
+            {
+                "lat": (
+                    f"The place ({report.lat:.5f}, {report.lon:.5f}) is outside every ward of "
+                    "the area; move the pin inside the boundary."
+                )
+            }
+        )
+    return ward
