@@ -19,6 +19,7 @@ from wardapp.aimstore.migrate import migrate
 from wardapp.aimstore.settings import AimStoreSettings
 from wardapp.core.wards import WardSet, default_ward_set
 
+pytest_plugins = ["tests.client.keyring_memory"]
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PASSWORD = "correct horse battery"
 

@@ -11,6 +11,8 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from wardapp import __version__
+from wardapp.client.commands import add_commands
+from wardapp.client.errors import ClientError
 
 DEMO_PORT = 8750
 
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", help="where the demo keeps its data")
     demo.add_argument("--fresh", action="store_true", help="throw away earlier demo data first")
     demo.set_defaults(handler=run_demo)
+    add_commands(commands)
     return parser
 
 
@@ -120,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
+    except ClientError as exc:
+        print(f"wardapp: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -33,6 +33,17 @@ class BadToken(ValueError):
     pass
 
 
+# Sequence numbers are 64-bit integers in the database; a forged token with a larger number
+# must be a bad token (400), not an overflow inside the database driver (500).
+_SEQ_MAX = 2**63 - 1
+
+
+def _seq(text: str, token: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > _SEQ_MAX:
+        raise BadToken(token)
+    return int(text)
+
+
 def _encode(*parts: object) -> str:
     text = ":".join(str(p) for p in ("v1", *parts))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
@@ -55,9 +66,7 @@ def encode_sync_token(seq: int) -> str:
 
 def decode_sync_token(token: str) -> int:
     (seq,) = _decode(token, 1)
-    if not seq.isdigit():
-        raise BadToken(token)
-    return int(seq)
+    return _seq(seq, token)
 
 
 def encode_cursor(upper: int, last_seq: int, last_id: str) -> str:
@@ -66,6 +75,8 @@ def encode_cursor(upper: int, last_seq: int, last_id: str) -> str:
 
 def decode_cursor(token: str) -> tuple[int, int, str]:
     upper, last_seq, last_id = _decode(token, 3)
-    if not (upper.isdigit() and last_seq.isdigit()):
+    # Report ids are at most 36 printable characters; anything else (a NUL byte, say) would
+    # reach the database as a comparison value and could make PostgreSQL refuse the query.
+    if not (0 < len(last_id) <= 36 and last_id.isprintable()):
         raise BadToken(token)
-    return int(upper), int(last_seq), last_id
+    return _seq(upper, token), _seq(last_seq, token), last_id

@@ -13,11 +13,17 @@ from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
 from wardapp.aimstore.accounts import AccountError, add_user, disable_user, list_users
-from wardapp.aimstore.app import NotMigrated
+from wardapp.aimstore.app import NotMigrated, check_schema
 from wardapp.aimstore.db import make_engine
 from wardapp.aimstore.migrate import migrate
-from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE, AimStoreSettings, load_settings
+from wardapp.aimstore.settings import (
+    CONFIG_FILE_VARIABLE,
+    AimStoreSettings,
+    SettingsError,
+    load_settings,
+)
 from wardapp.aimstore.wardsets import store_ward_set
+from wardapp.core.schemas import ROLES
 from wardapp.core.wards import WardSet, WardSetError
 
 
@@ -47,6 +53,10 @@ def cmd_migrate(args: argparse.Namespace, settings: AimStoreSettings, engine: En
 def cmd_serve(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
     from wardapp.aimstore.server import serve
 
+    if args.config:
+        # Worker processes read settings again: point them at the same file. Set only here,
+        # so that main() called in-process by other commands leaves the environment alone.
+        os.environ[CONFIG_FILE_VARIABLE] = str(Path(args.config).resolve())
     serve(settings, args.host, args.port, args.workers)
 
 
@@ -150,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
         "add", cmd_user_add, "add an account (password from standard input)", user_commands
     )
     add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=["councillor", "analyst", "admin"])
+    # Checked by add_user, not argparse `choices`: a wrong role is an error like any other
+    # (exit 1 and one line saying what to use), not a usage dump with exit 2.
+    add.add_argument("--role", required=True, metavar="|".join(ROLES))
     add.add_argument("--ward", action="append", help="ward code (repeat for several)")
     command("list", cmd_user_list, "list accounts", user_commands)
     disable = command(
@@ -179,13 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
-        if args.config:
-            # serve's worker processes read settings again: point them at the same file.
-            os.environ[CONFIG_FILE_VARIABLE] = str(Path(args.config).resolve())
         engine = make_engine(settings.database_url)
         handler: Handler = args.handler
-        handler(args, settings, engine)
-    except (CommandError, AccountError, NotMigrated, FileNotFoundError) as exc:
+        try:
+            if handler is not cmd_migrate:
+                # Every other command needs the tables: say "run migrate", not "no such table".
+                check_schema(engine)
+            handler(args, settings, engine)
+        finally:
+            engine.dispose()  # releases the database when main() runs inside a longer-lived process
+    except (CommandError, AccountError, NotMigrated, SettingsError, FileNotFoundError) as exc:
         print(f"wardapp-aimstore: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

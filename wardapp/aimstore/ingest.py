@@ -52,7 +52,7 @@ def decide(known: Known | None, version: int, content_hash: str, author_id: int)
         )
     if known.author_id != author_id:
         return Decision("conflict", "This report id belongs to another report.")
-    if version < known.version:
+    if version <= known.version:
         return Decision(
             "conflict", f"The AIM store already has version {known.version} of this report."
         )

@@ -91,13 +91,20 @@ class UserWard(Base):
 
 
 class Device(Base):
-    """One signed-in device of a user; holds the hash of its current refresh token."""
+    """One signed-in device of a user, with the hashes of its refresh tokens.
+
+    The previous token stays usable until its successor is first used, so a reply lost in
+    transit (or a process killed mid-refresh) does not sign the user out.
+    """
 
     __tablename__ = "devices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     refresh_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    previous_refresh_hash: Mapped[str | None] = mapped_column(
+        String(64), unique=True, nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

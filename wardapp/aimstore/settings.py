@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CONFIG_FILE_VARIABLE = "WARDAPP_AIMSTORE_CONFIG"
+ENV_PREFIX = "WARDAPP_AIMSTORE_"
 
 
 def default_database_url() -> str:
@@ -18,7 +19,7 @@ def default_database_url() -> str:
 class AimStoreSettings(BaseSettings):
     """Each option can be set as WARDAPP_AIMSTORE_<NAME> or as NAME=value in the config file."""
 
-    model_config = SettingsConfigDict(env_prefix="WARDAPP_AIMSTORE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = Field(
         default_factory=default_database_url,
@@ -35,9 +36,52 @@ class AimStoreSettings(BaseSettings):
     )
 
 
+class SettingsError(ValueError):
+    """A config file or setting that cannot be used; the message says what to fix."""
+
+
+def read_config_file(path: Path) -> dict[str, str]:
+    """NAME=value lines (``#`` comments, blank lines); NAME with or without the env prefix.
+
+    Parsed here rather than as a dotenv file because pydantic-settings would only accept
+    the prefixed names there, silently ignoring the plain ``DATABASE_URL=`` an
+    administrator writes.
+    """
+    known = set(AimStoreSettings.model_fields)
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip().removeprefix("export ").strip().upper().removeprefix(ENV_PREFIX)
+        if not sep or not name:
+            raise SettingsError(f"{path}, line {number}: write settings as NAME=value.")
+        if name.lower() not in known:
+            raise SettingsError(
+                f"{path}, line {number}: unknown setting {name}; "
+                f"known: {', '.join(sorted(n.upper() for n in known))}."
+            )
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name.lower()] = value
+    return values
+
+
 def load_settings(config_file: str | None = None) -> AimStoreSettings:
-    """Settings from the environment, with a config file (KEY=value lines) underneath."""
+    """Settings from the environment, with a config file (NAME=value lines) underneath."""
     path = config_file or os.environ.get(CONFIG_FILE_VARIABLE)
     if path and not Path(path).is_file():
         raise FileNotFoundError(f"Config file not found: {path}")
-    return AimStoreSettings(_env_file=path or None)
+    from_file = read_config_file(Path(path)) if path else {}
+    # The environment wins: only pass what no WARDAPP_AIMSTORE_* variable sets.
+    in_env = {name.upper() for name in os.environ}
+    underneath = {k: v for k, v in from_file.items() if f"{ENV_PREFIX}{k.upper()}" not in in_env}
+    try:
+        return AimStoreSettings(**underneath)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsError(f"Invalid settings: {problems}.") from None

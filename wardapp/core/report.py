@@ -9,16 +9,18 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -41,12 +43,29 @@ REPORT_STATUSES: tuple[ReportStatus, ...] = (
     "closed",
     "withdrawn",
 )
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# ASCII only: "\d" alone would also take other scripts' digits, such as full-width ones.
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+EARLIEST_DATE = date(2000, 1, 1)
+CLOCK_SKEW = timedelta(days=1)
 
 
 def uk_today() -> date:
     return datetime.now(UK).date()
+
+
+def _no_control_characters(value: str | None) -> str | None:
+    """Line breaks and tabs are text; other control characters (NUL above all) are not."""
+    if value and any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in value):
+        raise PydanticCustomError(
+            "control_character", "Remove the invisible control characters from this text."
+        )
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 class ResidentContact(BaseModel):
@@ -54,10 +73,10 @@ class ResidentContact(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=254)
-    consent: bool
+    name: Annotated[PlainText, Field(max_length=120)] | None = None
+    phone: Annotated[PlainText, Field(max_length=40)] | None = None
+    email: Annotated[PlainText, Field(max_length=254)] | None = None
+    consent: StrictBool
 
     @field_validator("email")
     @classmethod
@@ -90,16 +109,16 @@ class ReportIn(BaseModel):
     occurred_on: date
     occurred_time: str | None = None
     time_band: TimeBand | None = None
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
     observed_by: ObservedBy
-    description: str = Field(default="", max_length=DESCRIPTION_MAX)
-    repeat_issue: bool = False
+    description: PlainText = Field(default="", max_length=DESCRIPTION_MAX)
+    repeat_issue: StrictBool = False
     resident_contact: ResidentContact | None = None
     captured_at: AwareDatetime
     version: int = Field(default=1, ge=1, le=1_000_000)
-    withdrawn: bool = False
+    withdrawn: StrictBool = False
 
     @field_validator("category")
     @classmethod
@@ -123,6 +142,22 @@ class ReportIn(BaseModel):
                 "The date {value} is in the future; give the day it happened.",
                 {"value": value.isoformat()},
             )
+        if value < EARLIEST_DATE:
+            raise PydanticCustomError(
+                "date_too_early",
+                "The date {value} is before {earliest}; check the year.",
+                {"value": value.isoformat(), "earliest": EARLIEST_DATE.isoformat()},
+            )
+        return value
+
+    @field_validator("captured_at")
+    @classmethod
+    def _captured_not_in_future(cls, value: datetime) -> datetime:
+        if value > datetime.now(UTC) + CLOCK_SKEW:
+            raise PydanticCustomError(
+                "future_capture",
+                "The capture time is in the future; check this computer's clock.",
+            )
         return value
 
     @field_validator("occurred_time")
@@ -132,14 +167,16 @@ class ReportIn(BaseModel):
             raise PydanticCustomError("time", "Give the time as HH:MM on the 24-hour clock.")
         return value
 
-    @model_validator(mode="after")
-    def _time_or_band(self) -> "ReportIn":
-        if self.occurred_time is not None and self.time_band is not None:
+    @field_validator("time_band")
+    @classmethod
+    def _time_or_band(cls, value: TimeBand | None, info: ValidationInfo) -> TimeBand | None:
+        """A field check, not a model check, so the message is keyed "time_band", not "report"."""
+        if value is not None and info.data.get("occurred_time") is not None:
             raise PydanticCustomError(
                 "time_and_band",
                 "Give either the exact time or a time band, not both.",
             )
-        return self
+        return value
 
     def content_hash(self) -> str:
         """Stable digest of the content, to tell a re-sent copy from a different report."""
@@ -180,6 +217,7 @@ _FRIENDLY: dict[str, str] = {
     "uuid_type": "Must be a UUID, like 1b4e28ba-2fa1-41d2-883f-0016d3cca427.",
     "date_from_datetime_parsing": "Give the date as YYYY-MM-DD.",
     "date_parsing": "Give the date as YYYY-MM-DD.",
+    "date_from_datetime_inexact": "Give the date as YYYY-MM-DD.",
     "date_type": "Give the date as YYYY-MM-DD.",
     "datetime_from_date_parsing": "Give a date and time like 2026-10-15T10:02:11Z.",
     "datetime_parsing": "Give a date and time like 2026-10-15T10:02:11Z.",
@@ -188,6 +226,8 @@ _FRIENDLY: dict[str, str] = {
     "float_type": "Must be a number.",
     "int_parsing": "Must be a whole number.",
     "int_type": "Must be a whole number.",
+    "int_from_float": "Must be a whole number.",
+    "finite_number": "Must be a number.",
     "bool_parsing": "Must be true or false.",
     "bool_type": "Must be true or false.",
     "string_type": "Must be text.",
@@ -200,14 +240,25 @@ def friendly_message(item: Mapping[str, Any]) -> str:
     """One plain sentence for one pydantic error (an item of ``ValidationError.errors()``)."""
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long"):
         return f"Too long: at most {ctx.get('max_length')} characters."
+    if kind == "greater_than_equal":
+        return f"Must be at least {_bound(ctx.get('ge'))}."
+    if kind == "less_than_equal":
+        return f"Must be at most {_bound(ctx.get('le'))}."
     if kind == "literal_error":
         return f"Must be one of: {ctx.get('expected', '')}."
     if kind in _FRIENDLY:
         return _FRIENDLY[kind]
     text = str(item.get("msg", "Invalid value."))
     return text if text.endswith(".") else text + "."
+
+
+def _bound(value: Any) -> str:
+    """A limit as people write it: "90", not "90.0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def friendly_errors(error: ValidationError) -> dict[str, str]:

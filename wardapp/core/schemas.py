@@ -1,11 +1,11 @@
 """The AIM store API's request and response bodies, shared by the app and the server."""
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from wardapp.core.report import ReportIn, ReportStatus
+from wardapp.core.report import PlainText, ReportIn, ReportStatus
 
 Role = Literal["councillor", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("councillor", "analyst", "admin")
@@ -25,9 +25,12 @@ class ErrorBody(BaseModel):
 class TokenRequest(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    device_name: str = Field(min_length=1, max_length=120)
+    username: PlainText = Field(min_length=1, max_length=64)
+    # Never stripped: spaces are part of a password, and accounts store it as typed.
+    password: Annotated[
+        str, StringConstraints(strip_whitespace=False, min_length=1, max_length=256)
+    ]
+    device_name: PlainText = Field(min_length=1, max_length=120)
 
 
 class RefreshRequest(BaseModel):

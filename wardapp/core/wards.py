@@ -93,12 +93,16 @@ def _parse_feature(index: int, feature: Any, seen: set[str]) -> Ward:
     ward_name = props.get("name") if isinstance(props, dict) else None
     if not isinstance(code, str) or not code.strip():
         raise WardSetError(f"{where} has no 'code' property (the ONS ward code).")
+    # Compare the stripped code, the one the ward is stored under: " E05..." is "E05...".
+    code = code.strip()
     where = f"Feature {index} ({code})"
     if not isinstance(ward_name, str) or not ward_name.strip():
         raise WardSetError(f"{where} has no 'name' property.")
     if code in seen:
         raise WardSetError(f"Ward code {code} appears more than once; each ward needs its own.")
     seen.add(code)
+    if not isinstance(feature.get("geometry"), dict):
+        raise WardSetError(f"{where} has no geometry.")
     try:
         geometry = shape(feature.get("geometry"))
     except Exception as exc:
@@ -109,7 +113,7 @@ def _parse_feature(index: int, feature: Any, seen: set[str]) -> Ward:
         raise WardSetError(f"{where} has an empty geometry.")
     if not geometry.is_valid:
         raise WardSetError(f"{where} has an invalid polygon: {explain_validity(geometry)}.")
-    return Ward(code=code.strip(), name=ward_name.strip(), geometry=geometry)
+    return Ward(code=code, name=ward_name.strip(), geometry=geometry)
 
 
 def default_ward_set() -> WardSet:

@@ -57,9 +57,13 @@ def sign_in(body: TokenRequest, state: StateDep, session: SessionDep) -> TokenRe
 
 @router.post("/refresh", response_model=TokenResponse)
 def refresh(body: RefreshRequest, state: StateDep, session: SessionDep) -> TokenResponse:
+    """Rotates the refresh token; the one before stays usable until the new one is used."""
+    digest = token_digest(body.refresh_token)
     device = session.scalar(
         select(models.Device)
-        .where(models.Device.refresh_hash == token_digest(body.refresh_token))
+        .where(
+            (models.Device.refresh_hash == digest) | (models.Device.previous_refresh_hash == digest)
+        )
         .with_for_update()
     )
     now = utcnow()
@@ -68,6 +72,10 @@ def refresh(body: RefreshRequest, state: StateDep, session: SessionDep) -> Token
     user = session.get(models.User, device.user_id)
     if user is None or user.disabled:
         raise unauthorised("This account is disabled.")
+    if device.refresh_hash == digest:
+        # The current token was used, so its predecessor has done its job.
+        device.previous_refresh_hash = digest
+    # Otherwise the previous token came back: the reply carrying its successor was lost.
     return _tokens(state, session, user, device)
 
 

@@ -24,6 +24,11 @@ from wardapp.core.schemas import (
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
+# Codes are short and printable; a NUL byte or a megabyte of text is refused before it reaches
+# the database (PostgreSQL refuses NUL in text, which would surface as a 500).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+WardCode = Annotated[str | None, Query(max_length=16, pattern=_PRINTABLE)]
+CategoryCode = Annotated[str | None, Query(max_length=40, pattern=_PRINTABLE)]
 
 
 @router.post("/batch", response_model=BatchResponse)
@@ -72,8 +77,8 @@ def my_reports(
 def all_reports(
     _who: AnalystDep,
     session: SessionDep,
-    ward: str | None = None,
-    category: str | None = None,
+    ward: WardCode = None,
+    category: CategoryCode = None,
     status: str | None = None,
     period: str | None = None,
     since: str | None = None,

@@ -1,0 +1,177 @@
+"""Every route against every role: the access matrix of DESIGN.md, checked route by route.
+
+A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``, so
+access to a new route is always a decision, never an accident.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from tests.conftest import PASSWORD, ReportMaker, UserMaker
+from wardapp.aimstore import models
+
+ROLES = ["anonymous", "councillor", "analyst", "admin"]
+DOCS_ROUTES = {("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
+RequestMaker = Callable[[ReportMaker], dict[str, Any]]
+
+
+def _no_body(_make_report: ReportMaker) -> dict[str, Any]:
+    return {}
+
+
+def _batch(make_report: ReportMaker) -> dict[str, Any]:
+    return {"json": {"reports": [make_report()]}}
+
+
+# (method, path) -> (a valid request, status for the allowed roles, roles that may use it)
+MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
+    ("POST", "/v1/auth/logout"): (_no_body, 204, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/taxonomy"): (_no_body, 200, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/wards"): (_no_body, 200, {"councillor", "analyst", "admin"}),
+    ("POST", "/v1/reports/batch"): (_batch, 200, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/reports/mine"): (_no_body, 200, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/reports"): (_no_body, 200, {"analyst", "admin"}),
+}
+# Routes that need no token at all; each is exercised by test_public_routes_need_no_token.
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/openapi.json"),
+    ("POST", "/v1/auth/token"),
+    ("POST", "/v1/auth/refresh"),
+}
+
+
+def app_routes(client: TestClient) -> set[tuple[str, str]]:
+    """(method, path) of every HTTP route, with included routers flattened."""
+    routes: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        assert route.path is not None and route.methods, f"not an HTTP route: {route!r}"
+        routes |= {(method, route.path) for method in route.methods if method != "HEAD"}
+    return routes - DOCS_ROUTES
+
+
+def test_every_route_is_in_the_matrix(client: TestClient) -> None:
+    routes = app_routes(client)
+    unlisted = routes - set(MATRIX) - PUBLIC
+    assert not unlisted, f"routes missing from the role matrix: {sorted(unlisted)}"
+    stale = (set(MATRIX) | PUBLIC) - routes
+    assert not stale, f"matrix rows for routes the app does not have: {sorted(stale)}"
+
+
+def test_the_guard_notices_a_new_route(client: TestClient) -> None:
+    """The completeness check sees routes added directly and through an included router."""
+    router = APIRouter(prefix="/v1/extra")
+    router.add_api_route("/thing", lambda: {}, methods=["PATCH"], include_in_schema=False)
+    client.app.include_router(router)  # type: ignore[attr-defined]
+    client.app.add_api_route("/v1/direct", lambda: {}, methods=["GET"])  # type: ignore[attr-defined]
+    unlisted = app_routes(client) - set(MATRIX) - PUBLIC
+    assert unlisted == {("PATCH", "/v1/extra/thing"), ("GET", "/v1/direct")}
+
+
+def test_matrix_follows_the_role_order() -> None:
+    """Roles are ordered councillor < analyst < admin: whoever may, everyone above may too."""
+    order = ["councillor", "analyst", "admin"]
+    for key, (_, _, allowed) in MATRIX.items():
+        assert "anonymous" not in allowed, key
+        lowest = min(order.index(role) for role in allowed)
+        assert allowed == set(order[lowest:]), key
+
+
+def headers_for(role: str, make_user: UserMaker) -> dict[str, str]:
+    if role == "anonymous":
+        return {}
+    return make_user(f"{role}.matrix", role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_role_matrix(
+    client: TestClient,
+    make_user: UserMaker,
+    make_report: ReportMaker,
+    route: tuple[str, str],
+    role: str,
+) -> None:
+    method, path = route
+    request, allowed_status, allowed = MATRIX[route]
+    headers = headers_for(role, make_user)
+    response = client.request(method, path, headers=headers, **request(make_report))
+    if role in allowed:
+        expected = allowed_status
+    elif role == "anonymous":
+        expected = 401
+    else:
+        expected = 403
+    assert response.status_code == expected, response.text
+    if expected >= 400:
+        body = response.json()
+        assert set(body) == {"error", "message", "fields"}
+        assert body["error"] == {401: "unauthorised", 403: "forbidden"}[expected]
+    if expected == 401:
+        assert response.headers.get("www-authenticate") == "Bearer"
+
+
+def test_forbidden_route_has_no_side_effects(
+    client: TestClient, make_user: UserMaker, make_report: ReportMaker
+) -> None:
+    """A refused request is refused before it touches anything."""
+    councillor = make_user("cllr.refused")
+    assert client.get("/v1/reports", headers=councillor).status_code == 403
+    anonymous = client.post("/v1/reports/batch", json={"reports": [make_report()]})
+    assert anonymous.status_code == 401
+    analyst = make_user("analyst.check", "analyst")
+    assert client.get("/v1/reports", headers=analyst).json()["items"] == []
+
+
+def test_public_routes_need_no_token(client: TestClient, make_user: UserMaker) -> None:
+    make_user("cllr.public")
+    signed_in = client.post(
+        "/v1/auth/token",
+        json={"username": "cllr.public", "password": PASSWORD, "device_name": "phone"},
+    )
+    answers = {
+        ("GET", "/healthz"): client.get("/healthz"),
+        ("GET", "/openapi.json"): client.get("/openapi.json"),
+        ("POST", "/v1/auth/token"): signed_in,
+        ("POST", "/v1/auth/refresh"): client.post(
+            "/v1/auth/refresh", json={"refresh_token": signed_in.json()["refresh_token"]}
+        ),
+    }
+    assert set(answers) == PUBLIC
+    for route, response in answers.items():
+        assert response.status_code == 200, (route, response.text)
+
+
+def test_role_is_read_from_the_account_not_the_token(
+    client: TestClient, make_user: UserMaker, engine: Engine
+) -> None:
+    """Demoting an analyst takes effect at once, without waiting for the token to expire."""
+    headers = make_user("analyst.demoted", "analyst")
+    assert client.get("/v1/reports", headers=headers).status_code == 200
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(models.User)
+            .where(models.User.username == "analyst.demoted")
+            .values(role="councillor")
+        )
+    assert client.get("/v1/reports", headers=headers).status_code == 403
+    assert client.get("/v1/reports/mine", headers=headers).status_code == 200
+
+
+def test_disabled_account_loses_access_at_once(
+    client: TestClient, make_user: UserMaker, engine: Engine
+) -> None:
+    headers = make_user("cllr.disabled")
+    assert client.get("/v1/taxonomy", headers=headers).status_code == 200
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(models.User).where(models.User.username == "cllr.disabled").values(disabled=True)
+        )
+    assert client.get("/v1/taxonomy", headers=headers).status_code == 401

@@ -1,0 +1,45 @@
+"""Transport rules and backoff, without a network."""
+
+import random
+
+import pytest
+
+from wardapp.client.api import AimStoreApi, check_server_url
+from wardapp.client.errors import UnsafeServerUrl
+from wardapp.client.scheduler import MAX_DELAY_S, backoff_delay
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://aim.example.org",
+        "http://127.0.0.1:8750",
+        "http://localhost:8750",
+        "http://[::1]:80",
+    ],
+)
+def test_accepted_server_addresses(url: str) -> None:
+    assert check_server_url(url + "/") == url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://aim.example.org", "http://10.0.0.5", "ftp://x", "aim.example.org", ""]
+)
+def test_plain_http_beyond_this_computer_is_refused(url: str) -> None:
+    with pytest.raises(UnsafeServerUrl, match="https://"):
+        check_server_url(url)
+
+
+def test_tls_verification_is_always_on() -> None:
+    assert AimStoreApi("https://aim.example.org").session.verify is True
+    assert AimStoreApi("https://aim.example.org", "/etc/ca.pem").session.verify == "/etc/ca.pem"
+
+
+def test_backoff_grows_is_capped_jittered_and_honours_retry_after() -> None:
+    rng = random.Random(1)
+    samples = {n: [backoff_delay(n, None, rng) for _ in range(200)] for n in (1, 3, 12)}
+    assert max(samples[1]) <= 2.0
+    assert max(samples[3]) <= 8.0 and max(samples[3]) > 2.0
+    assert max(samples[12]) <= MAX_DELAY_S
+    assert len({round(s, 3) for s in samples[3]}) > 100  # jitter, not a fixed wait
+    assert min(backoff_delay(1, 30.0, rng) for _ in range(50)) >= 30.0

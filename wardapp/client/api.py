@@ -1,0 +1,171 @@
+"""The AIM store's HTTP API as the app uses it: one pooled session, timeouts, TLS always on.
+
+Every failure becomes one of a few exceptions the sync engine can decide on; nothing here
+retries beyond urllib3's short, jittered retries of a request that is safe to repeat (all
+of ours are: the batch upload is idempotent).
+"""
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from wardapp import __version__
+from wardapp.client.errors import UnsafeServerUrl
+from wardapp.core.schemas import (
+    BatchResponse,
+    Page,
+    ReportOut,
+    TokenResponse,
+)
+from wardapp.core.taxonomy import Taxonomy
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 60.0
+
+
+class Unreachable(Exception):
+    """No answer: no network, DNS, refused, timed out, or TLS failure."""
+
+
+@dataclass
+class ServerTrouble(Exception):
+    """The server answered but could not serve now (5xx, 429); try again later."""
+
+    status: int
+    retry_after: float | None = None
+
+
+class Unauthorised(Exception):
+    """401: the access token is missing or expired, or the sign-in was refused."""
+
+
+@dataclass
+class Refused(Exception):
+    """Any other 4xx: the request itself is wrong; repeating it will not help."""
+
+    status: int
+    message: str
+
+
+def check_server_url(url: str) -> str:
+    """HTTPS anywhere; plain HTTP only to this machine (demo mode and tests)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return url.strip().rstrip("/")
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return url.strip().rstrip("/")
+    raise UnsafeServerUrl(
+        f"'{url}' is not a safe AIM store address: use https://, or http:// only for this "
+        "computer (127.0.0.1 or localhost)."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class AimStoreApi:
+    def __init__(self, base_url: str, ca_bundle: str | None = None) -> None:
+        self.base_url = check_server_url(base_url)
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or True  # never False: no option turns TLS checks off
+        self.session.headers["User-Agent"] = f"wardapp/{__version__}"
+        retries = Retry(
+            total=2,
+            connect=2,
+            read=1,
+            status=0,
+            backoff_factor=0.3,
+            backoff_jitter=0.3,
+            allowed_methods=None,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=retries)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + path,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                **kwargs,
+            )
+        except requests.exceptions.SSLError as exc:
+            raise Unreachable(f"The AIM store's certificate could not be verified: {exc}") from exc
+        except requests.RequestException as exc:
+            raise Unreachable(
+                f"The AIM store could not be reached ({type(exc).__name__})."
+            ) from exc
+        if response.status_code == 401:
+            raise Unauthorised(_message(response))
+        if response.status_code == 429 or response.status_code >= 500:
+            raise ServerTrouble(response.status_code, _retry_after(response))
+        if response.status_code >= 400:
+            raise Refused(response.status_code, _message(response))
+        return response.json() if response.content else None
+
+    def sign_in(self, username: str, password: str, device_name: str) -> TokenResponse:
+        body = {"username": username, "password": password, "device_name": device_name}
+        return TokenResponse.model_validate(self._call("POST", "/v1/auth/token", json=body))
+
+    def refresh(self, refresh_token: str) -> TokenResponse:
+        body = {"refresh_token": refresh_token}
+        return TokenResponse.model_validate(self._call("POST", "/v1/auth/refresh", json=body))
+
+    def sign_out(self, token: str) -> None:
+        self._call("POST", "/v1/auth/logout", token)
+
+    def upload(self, token: str, reports: list[dict[str, Any]]) -> BatchResponse:
+        data = self._call("POST", "/v1/reports/batch", token, json={"reports": reports})
+        return BatchResponse.model_validate(data)
+
+    def my_reports(
+        self, token: str, since: str | None, cursor: str | None, limit: int = 500
+    ) -> Page[ReportOut]:
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+        if cursor:
+            params["cursor"] = cursor
+        data = self._call("GET", "/v1/reports/mine", token, params=params)
+        return Page[ReportOut].model_validate(data)
+
+    def taxonomy(self, token: str) -> Taxonomy:
+        return Taxonomy.model_validate(self._call("GET", "/v1/taxonomy", token))
+
+    def wards(self, token: str) -> dict[str, Any]:
+        data: dict[str, Any] = self._call("GET", "/v1/wards", token)
+        return data
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+        return str(body.get("message") or body)
+    except ValueError:
+        return f"HTTP {response.status_code}"
