@@ -1,19 +1,24 @@
 """`wardapp-aimstore`: the administrator's command line for the AIM store."""
 
 import argparse
-import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import models
+from wardapp.aimstore import cli_audit, cli_backup, cli_users, models
 from wardapp.aimstore.accounts import AccountError, add_user, disable_user, list_users
 from wardapp.aimstore.app import NotMigrated, check_schema
+from wardapp.aimstore.cli_base import (
+    CommandError,
+    Handler,
+    add_command,
+    needs_action,
+    read_password,
+)
 from wardapp.aimstore.db import make_engine
 from wardapp.aimstore.migrate import migrate
 from wardapp.aimstore.settings import (
@@ -25,23 +30,6 @@ from wardapp.aimstore.settings import (
 from wardapp.aimstore.wardsets import store_ward_set
 from wardapp.core.schemas import ROLES
 from wardapp.core.wards import WardSet, WardSetError
-
-
-class CommandError(Exception):
-    """Ends the command with this message and exit status 1, no traceback."""
-
-
-def read_password(prompt: str = "Password: ") -> str:
-    """From the terminal without echo, or one line of standard input when piped."""
-    if sys.stdin.isatty():
-        first = getpass.getpass(prompt)
-        if getpass.getpass("Repeat it: ") != first:
-            raise CommandError("The two passwords differ.")
-        return first
-    line = sys.stdin.readline().rstrip("\r\n")
-    if not line:
-        raise CommandError("No password on standard input.")
-    return line
 
 
 def cmd_migrate(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
@@ -122,9 +110,6 @@ def cmd_seed_demo(args: argparse.Namespace, settings: AimStoreSettings, engine: 
     print(summary)
 
 
-Handler = Callable[[argparse.Namespace, AimStoreSettings, Engine], None]
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wardapp-aimstore", description=__doc__)
     parser.add_argument(
@@ -140,11 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         help_text: str,
         parent: "argparse._SubParsersAction[argparse.ArgumentParser]" = commands,
     ) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = parent.add_parser(
-            name, help=help_text, description=help_text
-        )
-        sub.set_defaults(handler=handler)
-        return sub
+        return add_command(parent, name, handler, help_text)
 
     command(
         "migrate", cmd_migrate, "create or upgrade the schema; load default categories and wards"
@@ -154,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8750)
     serve.add_argument("--workers", type=int, default=1)
 
-    user = command("user", _needs_subcommand, "manage accounts")
+    user = command("user", needs_action, "manage accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = command(
         "add", cmd_user_add, "add an account (password from standard input)", user_commands
@@ -169,8 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
         "disable", cmd_user_disable, "disable an account and sign it out", user_commands
     )
     disable.add_argument("--username", required=True)
+    cli_users.add_user_commands(user_commands)
 
-    wards = command("wards", _needs_subcommand, "ward boundaries")
+    wards = command("wards", needs_action, "ward boundaries")
     ward_commands = wards.add_subparsers(dest="wards_command", required=True, metavar="ACTION")
     load = command(
         "load", cmd_wards_load, "replace the ward set with a GeoJSON file", ward_commands
@@ -180,11 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", cmd_wards_list, "show the active boundary set", ward_commands)
 
     command("seed-demo", cmd_seed_demo, "add demo accounts and a year of synthetic reports")
+    cli_users.add_commands(commands)
+    cli_backup.add_commands(commands)
+    cli_audit.add_commands(commands)
     return parser
-
-
-def _needs_subcommand(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
-    raise CommandError("Give an action; see --help.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,5 +93,13 @@ CouncillorDep = Annotated[SignedIn, Depends(role_at_least("councillor"))]
 AnalystDep = Annotated[SignedIn, Depends(role_at_least("analyst"))]
 
 
+def client_address(request: Request) -> str:
+    """Where a request came from, for the audit trail (the proxy's address behind one)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
