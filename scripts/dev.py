@@ -4,8 +4,9 @@
     python3 scripts/dev.py demo    # install, then start the demo
     python3 scripts/dev.py test    # install with the dev extra, then the quick tests
 
-Needs only Python 3.11+. Re-installs when pyproject.toml changes. On Debian, where the
-venv module is a separate package, it installs python3-venv when run as root.
+Needs only Python 3.11+. Re-installs when pyproject.toml changes. On Debian, run as root,
+it installs what it needs from apt: python3-venv (the venv module is a separate package
+there) and, for `test`, postgresql (the API tests run on SQLite and on PostgreSQL).
 """
 
 import hashlib
@@ -25,15 +26,24 @@ def run(*command: str | Path) -> None:
     subprocess.run([str(c) for c in command], check=True, cwd=ROOT)
 
 
-def system_packages(*names: str) -> None:
-    """Debian packages the project needs, installed when missing and allowed (root)."""
+def system_packages(*names: str, required: bool = True) -> None:
+    """Debian packages the project needs, installed when missing and allowed (root).
+
+    ``required=False`` only warns when not root: the tests that need them skip without them.
+    """
+    if not shutil.which("dpkg") or not shutil.which("apt-get"):
+        return
     missing = [
         n for n in names if subprocess.run(["dpkg", "-s", n], capture_output=True).returncode != 0
     ]
-    if not missing or not shutil.which("apt-get"):
+    if not missing:
         return
     if os.geteuid() != 0:
-        sys.exit(f"Install these Debian packages first: sudo apt-get install {' '.join(missing)}")
+        advice = f"sudo apt-get install {' '.join(missing)}"
+        if not required:
+            print(f"Not installed (tests that need it are skipped): {advice}", file=sys.stderr)
+            return
+        sys.exit(f"Install these Debian packages first: {advice}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
@@ -71,6 +81,8 @@ def main() -> int:
     if task == "test":
         make_venv()
         install("dev")
+        # The API tests run on a real PostgreSQL too, started by tests/support/postgres.py.
+        system_packages("postgresql", required=False)
         command = [str(PYTHON), "-m", "pytest", "-m", "not slow", "-n", "auto", *rest]
         return subprocess.call(command, cwd=ROOT)
     sys.exit(__doc__)

@@ -1,4 +1,8 @@
-"""Shared fixtures: a real migrated SQLite AIM store per test, accounts, valid reports."""
+"""Shared fixtures: a real migrated AIM store per test, accounts, valid reports.
+
+The database fixtures run every test that uses them twice: on SQLite and on a real
+PostgreSQL server (tests/support/postgres.py), each time in a fresh, migrated database.
+"""
 
 import shutil
 import uuid
@@ -19,8 +23,9 @@ from wardapp.aimstore.migrate import migrate
 from wardapp.aimstore.settings import AimStoreSettings
 from wardapp.core.wards import WardSet, default_ward_set
 
-pytest_plugins = ["tests.client.keyring_memory"]
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+pytest_plugins = ["tests.client.keyring_memory", "tests.support.postgres"]
+# The boundary files as shipped in resources/ (copies of the project's shared data).
+SHARED_DATA = Path(__file__).resolve().parents[1] / "resources" / "wards"
 PASSWORD = "correct horse battery"
 
 
@@ -40,10 +45,15 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db_url(migrated_template: Path, tmp_path: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh migrated database for this test: a copied SQLite file, or a PostgreSQL copy."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    template: Path = request.getfixturevalue("migrated_template")
     path = tmp_path / "aimstore.db"
-    shutil.copyfile(migrated_template, path)
+    shutil.copyfile(template, path)
     return f"sqlite:///{path}"
 
 

@@ -5,6 +5,8 @@ access to a new route is always a decision, never an accident.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,18 +18,99 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ReportMaker, UserMaker
 from wardapp.aimstore import models
+from wardapp.core.wards import WardSet
 
 ROLES = ["anonymous", "councillor", "analyst", "admin"]
 DOCS_ROUTES = {("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
-RequestMaker = Callable[[ReportMaker], dict[str, Any]]
 
 
-def _no_body(_make_report: ReportMaker) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Setup:
+    """What a row's request maker may use to build a valid request (and what it needs first)."""
+
+    client: TestClient
+    make_user: UserMaker
+    make_report: ReportMaker
+    wards: WardSet
+
+
+# A request maker returns keyword arguments for ``client.request``; a "url" key replaces the
+# route's path template (for routes with path parameters such as ``{id}``).
+RequestMaker = Callable[[Setup], dict[str, Any]]
+
+
+def _no_body(_setup: Setup) -> dict[str, Any]:
     return {}
 
 
-def _batch(make_report: ReportMaker) -> dict[str, Any]:
-    return {"json": {"reports": [make_report()]}}
+def _batch(setup: Setup) -> dict[str, Any]:
+    return {"json": {"reports": [setup.make_report()]}}
+
+
+def _triage(setup: Setup) -> dict[str, Any]:
+    author = setup.make_user("matrix.author")
+    report = setup.make_report()
+    sent = setup.client.post("/v1/reports/batch", json={"reports": [report]}, headers=author)
+    assert sent.json()["results"][0]["status"] == "created", sent.text
+    return {"url": f"/v1/reports/{report['id']}", "json": {"status": "assessed"}}
+
+
+def _new_action(setup: Setup) -> dict[str, Any]:
+    return {
+        "json": {
+            "wards": [setup.wards.wards[0].code],
+            "title": "Close the gap in the park fence",
+            "lead_agency": "Council parks",
+            "due_on": (date.today() + timedelta(days=90)).isoformat(),
+        }
+    }
+
+
+def _action_update(setup: Setup) -> dict[str, Any]:
+    analyst = setup.make_user("matrix.setup.analyst", "analyst")
+    made = setup.client.post("/v1/actions", headers=analyst, **_new_action(setup))
+    assert made.status_code == 201, made.text
+    return {
+        "url": f"/v1/actions/{made.json()['id']}",
+        "json": {"progress": "on_track", "note": "Fence contractor booked."},
+    }
+
+
+def _ward_actions(setup: Setup) -> dict[str, Any]:
+    return {"url": f"/v1/wards/{setup.wards.wards[0].code}/actions"}
+
+
+def _target_user(setup: Setup) -> str:
+    """An account for the admin routes to act on (not the caller's own)."""
+    setup.make_user("matrix.target")
+    return "/v1/admin/users/matrix.target"
+
+
+def _new_user(_setup: Setup) -> dict[str, Any]:
+    return {"json": {"username": "matrix.new", "role": "councillor", "password": PASSWORD}}
+
+
+def _user_update(setup: Setup) -> dict[str, Any]:
+    return {"url": _target_user(setup), "json": {"role": "analyst"}}
+
+
+def _password_reset(setup: Setup) -> dict[str, Any]:
+    return {"url": f"{_target_user(setup)}/password", "json": {"password": "a new passphrase"}}
+
+
+def _user_devices(setup: Setup) -> dict[str, Any]:
+    return {"url": f"{_target_user(setup)}/devices"}
+
+
+def _device_revoke(setup: Setup) -> dict[str, Any]:
+    url = _target_user(setup)
+    admin = setup.make_user("matrix.setup.admin", "admin")
+    devices = setup.client.get(f"{url}/devices", headers=admin).json()["items"]
+    return {"url": f"{url}/devices/{devices[0]['id']}"}
+
+
+def _retire_category(_setup: Setup) -> dict[str, Any]:
+    return {"json": {"code": "graffiti_damage"}}
 
 
 # (method, path) -> (a valid request, status for the allowed roles, roles that may use it)
@@ -38,6 +121,22 @@ MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
     ("POST", "/v1/reports/batch"): (_batch, 200, {"councillor", "analyst", "admin"}),
     ("GET", "/v1/reports/mine"): (_no_body, 200, {"councillor", "analyst", "admin"}),
     ("GET", "/v1/reports"): (_no_body, 200, {"analyst", "admin"}),
+    ("GET", "/v1/admin/users"): (_no_body, 200, {"admin"}),
+    ("POST", "/v1/admin/users"): (_new_user, 201, {"admin"}),
+    ("PATCH", "/v1/admin/users/{username}"): (_user_update, 200, {"admin"}),
+    ("POST", "/v1/admin/users/{username}/password"): (_password_reset, 204, {"admin"}),
+    ("GET", "/v1/admin/users/{username}/devices"): (_user_devices, 200, {"admin"}),
+    ("DELETE", "/v1/admin/users/{username}/devices/{device_id}"): (_device_revoke, 204, {"admin"}),
+    ("POST", "/v1/admin/taxonomy/retire"): (_retire_category, 200, {"admin"}),
+    ("GET", "/v1/admin/taxonomy/retired"): (_no_body, 200, {"admin"}),
+    ("PATCH", "/v1/reports/{report_id}"): (_triage, 200, {"analyst", "admin"}),
+    ("POST", "/v1/actions"): (_new_action, 201, {"analyst", "admin"}),
+    ("PATCH", "/v1/actions/{action_id}"): (_action_update, 200, {"analyst", "admin"}),
+    ("GET", "/v1/wards/{code}/actions"): (
+        _ward_actions,
+        200,
+        {"councillor", "analyst", "admin"},
+    ),
 }
 # Routes that need no token at all; each is exercised by test_public_routes_need_no_token.
 PUBLIC = {
@@ -96,13 +195,16 @@ def test_role_matrix(
     client: TestClient,
     make_user: UserMaker,
     make_report: ReportMaker,
+    wards: WardSet,
     route: tuple[str, str],
     role: str,
 ) -> None:
     method, path = route
     request, allowed_status, allowed = MATRIX[route]
     headers = headers_for(role, make_user)
-    response = client.request(method, path, headers=headers, **request(make_report))
+    kwargs = request(Setup(client, make_user, make_report, wards))
+    url = kwargs.pop("url", path)
+    response = client.request(method, url, headers=headers, **kwargs)
     if role in allowed:
         expected = allowed_status
     elif role == "anonymous":

@@ -16,7 +16,6 @@ from wardapp.aimstore.cli import main
 from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE
 from wardapp.core.wards import WardSet
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "wards"
 WARDS_2013 = SHARED_DATA / "middlesbrough_wards_2013.geojson"
 CODE_2013 = re.compile(r"^E0500(14|15)\d\d$")
 
@@ -57,9 +56,7 @@ def analyst_view(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
     return {r["id"]: r["ward_code"] for r in response.json()["items"]}
 
 
-@pytest.mark.parametrize(
-    "path", [WARDS_2013, RESOURCES / WARDS_2013.name], ids=["shared", "bundled"]
-)
+@pytest.mark.parametrize("path", [WARDS_2013], ids=["bundled"])
 def test_pre_2015_set_loads_and_is_served_at_once(
     cli: Cli, client: TestClient, make_user: UserMaker, path: Path
 ) -> None:

@@ -2,7 +2,16 @@
 
 Rows are written in the same transaction as what they record, so a change and its audit
 entry stand or fall together. Failed sign-ins are recorded in a transaction of their own,
-since the request that fails rolls back.
+since the request that fails rolls back. Nothing updates or deletes a row: there is no
+route for it, and database triggers (migration 0004) refuse it.
+
+Events and their targets: ``sign_in``, ``sign_in_failed``, ``sign_out`` and the
+account changes (``user_created``, ``user_disabled``, ...; the username) from accounts.py
+and the auth routes; ``reports_read`` (GET /v1/reports: its filters and the count, never
+the data), ``reports_uploaded`` (ids created, updated and withdrawn by one batch),
+``report_triaged`` (report id: status from and to), ``action_created`` and
+``action_updated`` (action id: what changed), ``wards_loaded`` (boundary set version).
+Commands run on the server record ``client="cli"`` and the operating-system account.
 """
 
 from typing import Any

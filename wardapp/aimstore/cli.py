@@ -10,7 +10,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import cli_audit, cli_backup, cli_users, models
-from wardapp.aimstore.accounts import AccountError, add_user, disable_user, list_users
+from wardapp.aimstore.accounts import (
+    AccountError,
+    ChangedBy,
+    add_user,
+    disable_user,
+    list_users,
+)
 from wardapp.aimstore.app import NotMigrated, check_schema
 from wardapp.aimstore.cli_base import (
     CommandError,
@@ -51,7 +57,9 @@ def cmd_serve(args: argparse.Namespace, settings: AimStoreSettings, engine: Engi
 def cmd_user_add(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
     password = read_password()
     with Session(engine) as session, session.begin():
-        add_user(session, args.username, args.role, password, args.ward or [])
+        add_user(
+            session, args.username, args.role, password, args.ward or [], ChangedBy.command_line()
+        )
     print(f"added {args.role} {args.username}")
 
 
@@ -64,7 +72,7 @@ def cmd_user_list(args: argparse.Namespace, settings: AimStoreSettings, engine: 
 
 def cmd_user_disable(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
     with Session(engine) as session, session.begin():
-        disable_user(session, args.username)
+        disable_user(session, args.username, ChangedBy.command_line())
     print(f"disabled {args.username} and signed out all their devices")
 
 
@@ -84,6 +92,12 @@ def cmd_wards_load(args: argparse.Namespace, settings: AimStoreSettings, engine:
         ) from None
     with Session(engine) as session, session.begin():
         store_ward_set(session, ward_set)
+        ChangedBy.command_line().record(
+            session,
+            "wards_loaded",
+            ward_set.version,
+            {"name": ward_set.name, "wards": len(ward_set), "file": path.name},
+        )
     print(f"loaded {len(ward_set)} wards as boundary set {ward_set.version}")
 
 
@@ -175,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(settings.database_url)
         handler: Handler = args.handler
         try:
-            if handler is not cmd_migrate:
+            if handler is not cmd_migrate and getattr(args, "needs_schema", True):
                 # Every other command needs the tables: say "run migrate", not "no such table".
+                # (`backup` and `restore` do not: a backup before an upgrade's migrate.)
                 check_schema(engine)
             handler(args, settings, engine)
         finally:

@@ -209,14 +209,17 @@ def _reclassify_lost_races(
 ) -> None:
     """Another transaction committed the same (id, version) first: compare with what it stored."""
     keys = [(str(a.report.id), a.report.version) for a in lost]
-    stored = dict(
-        session.execute(
+    # Plain columns: PostgreSQL cannot SELECT a tuple() (only compare with one).
+    stored = {
+        (row.report_id, row.version): row.content_hash
+        for row in session.execute(
             select(
-                tuple_(models.ReportVersion.report_id, models.ReportVersion.version),
+                models.ReportVersion.report_id,
+                models.ReportVersion.version,
                 models.ReportVersion.content_hash,
             ).where(tuple_(models.ReportVersion.report_id, models.ReportVersion.version).in_(keys))
-        ).tuples()
-    )
+        )
+    }
     for a in lost:
         seen = stored.get((str(a.report.id), a.report.version))
         outcome: Outcome = "duplicate" if seen == a.content_hash else "conflict"

@@ -34,6 +34,18 @@ class AimStoreSettings(BaseSettings):
     max_body_bytes: int = Field(
         default=4_000_000, ge=10_000, description="Larger request bodies are refused (413)."
     )
+    sign_in_max_failures: int = Field(
+        default=5, ge=1, le=1000, description="Failed sign-ins in the window that lock an account."
+    )
+    sign_in_window_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="How long failed sign-ins are remembered."
+    )
+    sign_in_lock_seconds: int = Field(
+        default=60, ge=1, le=24 * 3600, description="First lock; doubles with each further failure."
+    )
+    sign_in_max_lock_seconds: int = Field(
+        default=3600, ge=1, le=7 * 24 * 3600, description="The longest a lock grows to."
+    )
 
 
 class SettingsError(ValueError):

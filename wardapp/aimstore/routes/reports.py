@@ -5,12 +5,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, select
 
-from wardapp.aimstore import models
-from wardapp.aimstore.deps import AnalystDep, CouncillorDep, SessionDep, StateDep, utcnow
+from wardapp.aimstore import audit, models
+from wardapp.aimstore.deps import (
+    AnalystDep,
+    ClientAddress,
+    CouncillorDep,
+    SessionDep,
+    StateDep,
+    utcnow,
+)
 from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.listing import page_of_reports
 from wardapp.aimstore.state import current_taxonomy
+from wardapp.aimstore.triage import triage_report
 from wardapp.core.periods import parse_period
 from wardapp.core.report import REPORT_STATUSES
 from wardapp.core.schemas import (
@@ -18,8 +26,10 @@ from wardapp.core.schemas import (
     AnalystReportOut,
     BatchRequest,
     BatchResponse,
+    ItemResult,
     Page,
     ReportOut,
+    ReportPatch,
 )
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -33,7 +43,11 @@ CategoryCode = Annotated[str | None, Query(max_length=40, pattern=_PRINTABLE)]
 
 @router.post("/batch", response_model=BatchResponse)
 def upload_batch(
-    body: BatchRequest, who: CouncillorDep, state: StateDep, session: SessionDep
+    body: BatchRequest,
+    who: CouncillorDep,
+    client: ClientAddress,
+    state: StateDep,
+    session: SessionDep,
 ) -> BatchResponse:
     boundary_set_id, wards = state.wards.get(session)
     results = ingest_batch(
@@ -46,7 +60,36 @@ def upload_batch(
         boundary_set_id=boundary_set_id,
         now=utcnow(),
     )
+    _audit_upload(session, who.user, client, body.reports, results)
     return BatchResponse(results=results)
+
+
+def _audit_upload(
+    session: SessionDep,
+    user: models.User,
+    client: str,
+    items: list[Any],
+    results: list[ItemResult],
+) -> None:
+    """One row per batch that changed something: the ids created and updated (withdrawals too)."""
+    created = [r.id for r in results if r.status == "created" and r.id]
+    updated = [r.id for r in results if r.status == "updated" and r.id]
+    if not (created or updated):
+        return
+    changed = set(created) | set(updated)
+    withdrawn = [
+        str(raw["id"])
+        for raw in items
+        if isinstance(raw, dict) and raw.get("withdrawn") is True and str(raw.get("id")) in changed
+    ]
+    audit.record(
+        session,
+        "reports_uploaded",
+        actor=user,
+        target="reports",
+        detail={"created": created, "updated": updated, "withdrawn": withdrawn},
+        client=client,
+    )
 
 
 def _wire(row: models.Report, with_contact: bool) -> dict[str, Any]:
@@ -75,7 +118,8 @@ def my_reports(
 
 @router.get("", response_model=Page[AnalystReportOut])
 def all_reports(
-    _who: AnalystDep,
+    who: AnalystDep,
+    client: ClientAddress,
     session: SessionDep,
     ward: WardCode = None,
     category: CategoryCode = None,
@@ -106,6 +150,21 @@ def all_reports(
             raise ApiError(400, "invalid_request", str(exc), {"period": str(exc)}) from None
         filters += [models.Report.occurred_on >= span.start, models.Report.occurred_on < span.end]
     page = page_of_reports(session, filters, since, cursor, limit)
+    asked = {"ward": ward, "category": category, "status": status, "period": period}
+    audit.record(
+        session,
+        "reports_read",
+        actor=who.user,
+        target="reports",
+        detail={
+            "filters": {k: v for k, v in asked.items() if v},
+            "since": since,
+            "cursor": cursor is not None,
+            "limit": limit,
+            "count": len(page.rows),
+        },
+        client=client,
+    )
     authors = _usernames(session, {r.author_id for r in page.rows if r.author_id is not None})
     return Page[AnalystReportOut](
         items=[
@@ -116,6 +175,18 @@ def all_reports(
         ],
         next_cursor=page.next_cursor,
         sync_token=page.sync_token,
+    )
+
+
+@router.patch("/{report_id}", response_model=AnalystReportOut)
+def triage(
+    report_id: str, body: ReportPatch, who: AnalystDep, client: ClientAddress, session: SessionDep
+) -> AnalystReportOut:
+    """Status forward (received, assessed, actioned, closed) and a note back to the reporter."""
+    row = triage_report(session, report_id, body, who.user, client)
+    authors = _usernames(session, {row.author_id} if row.author_id is not None else set())
+    return AnalystReportOut.model_validate(
+        {**_wire(row, with_contact=True), "reporter": authors.get(row.author_id or -1)}
     )
 
 
