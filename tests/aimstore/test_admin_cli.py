@@ -1,40 +1,16 @@
 """`wardapp-aimstore user ...` and `taxonomy ...`: account and device administration."""
 
-import io
-import sys
-from collections.abc import Callable, Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from tests.aimstore.conftest import Cli
 from tests.conftest import PASSWORD, UserMaker
 from tests.support.api import assert_error
 from wardapp.aimstore import models
-from wardapp.aimstore.cli import main
-from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE
 
-Cli = Callable[..., tuple[int, str, str]]
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture
-def cli(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
-    """Runs main() in-process against the test's database; stdin is a pipe, not a TTY."""
-    monkeypatch.setenv("WARDAPP_AIMSTORE_DATABASE_URL", db_url)
-    monkeypatch.setenv(CONFIG_FILE_VARIABLE, "")
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
 
 
 def audit(engine: Engine, event: str) -> list[models.AuditEntry]:

@@ -4,7 +4,6 @@ no way to change a row, and an export that prints what was recorded."""
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ReportMaker, UserMaker
 from wardapp.aimstore import audit, models
-from wardapp.aimstore.cli import main
-from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE
 from wardapp.core.report import uk_today
 from wardapp.core.wards import WardSet
 
@@ -176,21 +173,6 @@ def test_the_database_refuses_to_change_audit_rows(engine: Engine, statement: st
     with Session(engine) as session:
         actors = session.scalars(select(models.AuditEntry.actor)).all()
     assert actors == ["alice"]
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    monkeypatch.setenv("WARDAPP_AIMSTORE_DATABASE_URL", db_url)
-    monkeypatch.setenv(CONFIG_FILE_VARIABLE, "")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

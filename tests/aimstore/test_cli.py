@@ -1,26 +1,22 @@
 """`wardapp-aimstore`: what an administrator sees when running the command line."""
 
-import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.aimstore.conftest import Cli
 from tests.conftest import PASSWORD, UserMaker
 from wardapp.aimstore.app import create_app
-from wardapp.aimstore.cli import main
-from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE, AimStoreSettings
+from wardapp.aimstore.settings import AimStoreSettings
 
 SCRIPT = Path(sys.executable).parent / "wardapp-aimstore"
 WARD = "E05009855"
 OTHER_WARD = "E05009860"
-
-Cli = Callable[..., tuple[int, str, str]]
 
 
 def script_env(home: Path, database_url: str | None) -> dict[str, str]:
@@ -43,24 +39,6 @@ def run_script(
     return subprocess.run(
         [str(SCRIPT), *args], input=stdin, env=env, capture_output=True, text=True, timeout=timeout
     )
-
-
-@pytest.fixture
-def cli(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
-    """Runs main() in-process against the test's database; stdin is a pipe, not a TTY."""
-    monkeypatch.setenv("WARDAPP_AIMSTORE_DATABASE_URL", db_url)
-    monkeypatch.setenv(CONFIG_FILE_VARIABLE, "")
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> httpx2.Response:

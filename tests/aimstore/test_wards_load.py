@@ -1,9 +1,7 @@
 """`wardapp-aimstore wards load`: replacing the boundary set while the store is serving."""
 
-import io
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,31 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.aimstore.conftest import Cli
 from tests.conftest import SHARED_DATA, ReportMaker, UserMaker
-from wardapp.aimstore.cli import main
-from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE
 from wardapp.core.wards import WardSet
 
 WARDS_2013 = SHARED_DATA / "middlesbrough_wards_2013.geojson"
 CODE_2013 = re.compile(r"^E0500(14|15)\d\d$")
-
-Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """The real command line in-process, on the same database the TestClient serves."""
-    monkeypatch.setenv("WARDAPP_AIMSTORE_DATABASE_URL", db_url)
-    monkeypatch.setenv(CONFIG_FILE_VARIABLE, "")
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def served_wards(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
