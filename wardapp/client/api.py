@@ -8,7 +8,7 @@ of ours are: the batch upload is idempotent).
 import ipaddress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -21,6 +21,7 @@ from wardapp.core.schemas import (
     Page,
     ReportOut,
     TokenResponse,
+    WardActions,
 )
 from wardapp.core.taxonomy import Taxonomy
 
@@ -157,6 +158,10 @@ class AimStoreApi:
 
     def taxonomy(self, token: str) -> Taxonomy:
         return Taxonomy.model_validate(self._call("GET", "/v1/taxonomy", token))
+
+    def ward_actions(self, token: str, ward_code: str) -> WardActions:
+        data = self._call("GET", f"/v1/wards/{quote(ward_code, safe='')}/actions", token)
+        return WardActions.model_validate(data)
 
     def wards(self, token: str) -> dict[str, Any]:
         data: dict[str, Any] = self._call("GET", "/v1/wards", token)

@@ -25,6 +25,7 @@ from wardapp.client.reports import MyReport, ReportBook
 from wardapp.client.store import LocalStore
 from wardapp.client.sync import SyncEngine, SyncObserver, SyncResult
 from wardapp.core.report import ReportIn, ReportInvalid, locate_report, parse_report
+from wardapp.core.schemas import WardActions
 from wardapp.core.taxonomy import Taxonomy, default_taxonomy
 from wardapp.core.wards import WardSet, default_ward_set
 
@@ -173,6 +174,11 @@ class Profile:
 
     def report(self, report_id: str) -> MyReport | None:
         return self.book.get(report_id)
+
+    def ward_actions(self, ward_code: str) -> WardActions | None:
+        """The Task and Finish actions of one of the user's wards, as of the last sync."""
+        cached = self.cache.get(f"actions:{ward_code}")
+        return WardActions.model_validate(cached) if cached else None
 
     def last_sync(self) -> str | None:
         return self.store.get_meta("last_sync")

@@ -141,3 +141,7 @@ class SyncEngine:
         wards = self.auth.call(self.api.wards)
         self.cache.put("taxonomy", taxonomy.model_dump(mode="json"))
         self.cache.put("wards", wards)
+        user = self.auth.user() or {}
+        for code in user.get("wards", []):
+            actions = self.auth.call(partial(self.api.ward_actions, ward_code=code))
+            self.cache.put(f"actions:{code}", actions.model_dump(mode="json"))
