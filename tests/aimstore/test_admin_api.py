@@ -3,12 +3,10 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from tests.conftest import PASSWORD, ReportMaker, UserMaker
-from tests.support.api import assert_error
-from wardapp.aimstore import models
+from tests.support.api import assert_error, audit_rows
 from wardapp.core.wards import WardSet
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -19,13 +17,6 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
         "/v1/auth/token",
         json={"username": username, "password": password, "device_name": "phone"},
     )
-
-
-def events(engine: Engine, event: str) -> list[models.AuditEntry]:
-    with Session(engine) as session:
-        return list(
-            session.scalars(select(models.AuditEntry).where(models.AuditEntry.event == event))
-        )
 
 
 def test_create_and_list_users(
@@ -46,7 +37,7 @@ def test_create_and_list_users(
         ("admin.one", "admin"),
         ("cllr.new", "councillor"),
     ]
-    [row] = events(engine, "user_created")
+    [row] = audit_rows(engine, "user_created")
     assert (row.actor, row.target, row.client) == ("admin.one", "cllr.new", "testclient")
     assert row.detail == {"role": "councillor", "wards": [ward]}
 
@@ -78,9 +69,9 @@ def test_change_role_and_wards(
     assert changed.status_code == 200, changed.text
     assert changed.json()["role"] == "councillor" and changed.json()["wards"] == codes
     assert client.get("/v1/reports", headers=analyst).status_code == 403  # at the next call
-    [role] = events(engine, "user_role_changed")
+    [role] = audit_rows(engine, "user_role_changed")
     assert role.detail == {"from": "analyst", "to": "councillor"}
-    [ward_change] = events(engine, "user_wards_changed")
+    [ward_change] = audit_rows(engine, "user_wards_changed")
     assert ward_change.detail == {"from": [], "to": codes}
     assert ward_change.actor == "admin.one"
 
@@ -101,7 +92,9 @@ def test_disable_revokes_every_device_and_enable_lets_in_again(
     assert client.patch("/v1/admin/users/cllr.away", headers=admin, json={"disabled": False})
     assert sign_in(client, "cllr.away").status_code == 200
     assert_error(client.get("/v1/taxonomy", headers=laptop), 401)  # old devices stay out
-    assert [e.event for e in events(engine, "user_disabled") + events(engine, "user_enabled")] == [
+    assert [
+        e.event for e in audit_rows(engine, "user_disabled") + audit_rows(engine, "user_enabled")
+    ] == [
         "user_disabled",
         "user_enabled",
     ]
@@ -139,7 +132,7 @@ def test_password_reset_signs_out_and_sets_the_new_password(
     assert_error(client.get("/v1/taxonomy", headers=old), 401)
     assert_error(sign_in(client, "cllr.forgot"), 401)
     assert sign_in(client, "cllr.forgot", NEW_PASSWORD).status_code == 200
-    [row] = events(engine, "password_reset")
+    [row] = audit_rows(engine, "password_reset")
     assert row.detail == {"devices_revoked": 1}
     assert NEW_PASSWORD not in str(row.detail)
     assert_error(
@@ -166,7 +159,7 @@ def test_list_and_revoke_one_device(
     assert client.get("/v1/taxonomy", headers=phone).status_code == 200
     after = client.get("/v1/admin/users/cllr.lost/devices", headers=admin).json()["items"]
     assert after[0]["revoked_reason"] == "revoked by an administrator"
-    [row] = events(engine, "device_revoked")
+    [row] = audit_rows(engine, "device_revoked")
     assert row.detail == {"device_id": devices[0]["id"], "name": "test laptop"}
     assert (row.actor, row.target) == ("admin.one", "cllr.lost")
 
@@ -215,7 +208,7 @@ def test_retire_category_keeps_old_reports(
     assert client.get("/v1/admin/taxonomy/retired", headers=admin).json() == {
         "graffiti_damage": before["version"]
     }
-    [row] = events(engine, "category_retired")
+    [row] = audit_rows(engine, "category_retired")
     assert row.detail == {"from_version": before["version"], "to_version": now["version"]}
 
 

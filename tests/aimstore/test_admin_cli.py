@@ -7,17 +7,10 @@ from sqlalchemy.orm import Session
 
 from tests.aimstore.conftest import Cli
 from tests.conftest import PASSWORD, UserMaker
-from tests.support.api import assert_error
+from tests.support.api import assert_error, audit_rows
 from wardapp.aimstore import models
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def audit(engine: Engine, event: str) -> list[models.AuditEntry]:
-    with Session(engine) as session:
-        return list(
-            session.scalars(select(models.AuditEntry).where(models.AuditEntry.event == event))
-        )
 
 
 def test_devices_and_revoke_device(
@@ -38,7 +31,7 @@ def test_devices_and_revoke_device(
     assert "(revoked by an administrator)" in out.splitlines()[1]
     code, out, _ = cli("user", "revoke-device", "--username", "cllr.lost", "--device", device_id)
     assert code == 0 and "already signed out" in out
-    [row] = audit(engine, "device_revoked")
+    [row] = audit_rows(engine, "device_revoked")
     assert row.client == "cli" and row.actor is not None and row.actor.startswith("os:")
 
 
@@ -74,8 +67,8 @@ def test_set_role_and_wards(
     assert code == 1 and "Unknown ward" in err
     code, out, _ = cli(*args)
     assert code == 0 and "wards: none" in out
-    changes = [(r.event, r.client) for r in audit(engine, "user_role_changed")]
-    changes += [(r.event, r.client) for r in audit(engine, "user_wards_changed")]
+    changes = [(r.event, r.client) for r in audit_rows(engine, "user_role_changed")]
+    changes += [(r.event, r.client) for r in audit_rows(engine, "user_wards_changed")]
     assert changes == [("user_role_changed", "cli")] + [("user_wards_changed", "cli")] * 2
 
 
@@ -111,8 +104,8 @@ def test_disable_enable_and_reset_password(
     code, _, err = cli("user", "reset-password", "--username", "nobody", stdin=NEW_PASSWORD)
     assert code == 1 and "no user called 'nobody'" in err
     events = ["user_disabled", "user_enabled", "password_reset"]
-    assert [len(audit(engine, e)) for e in events] == [1, 1, 1]
-    assert {r.client for e in events for r in audit(engine, e)} == {"cli"}
+    assert [len(audit_rows(engine, e)) for e in events] == [1, 1, 1]
+    assert {r.client for e in events for r in audit_rows(engine, e)} == {"cli"}
 
 
 def test_user_add_is_audited(cli: Cli, engine: Engine) -> None:
@@ -120,7 +113,7 @@ def test_user_add_is_audited(cli: Cli, engine: Engine) -> None:
         "user", "add", "--username", "cllr.new", "--role", "councillor", stdin=PASSWORD
     )
     assert code == 0
-    [row] = audit(engine, "user_created")
+    [row] = audit_rows(engine, "user_created")
     assert (row.target, row.client) == ("cllr.new", "cli")
 
 
@@ -146,5 +139,5 @@ def test_taxonomy_list_and_retire(
     assert code == 1 and "Unknown category 'unicorns'" in err
     code, _, err = cli("taxonomy", "retire", "graffiti_damage")
     assert code == 1 and "already retired" in err
-    [row] = audit(engine, "category_retired")
+    [row] = audit_rows(engine, "category_retired")
     assert (row.target, row.client) == ("graffiti_damage", "cli")

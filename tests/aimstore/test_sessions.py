@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, UserMaker
-from tests.support.api import assert_error
+from tests.support.api import assert_error, audit_rows
 from wardapp.aimstore import models
 from wardapp.aimstore.security import token_digest
 
@@ -33,17 +33,6 @@ def bearer(token: str) -> dict[str, str]:
 def device_named(engine: Engine, name: str) -> models.Device:
     with Session(engine) as session:
         return session.scalars(select(models.Device).where(models.Device.name == name)).one()
-
-
-def audit_rows(engine: Engine, event: str) -> list[models.AuditEntry]:
-    with Session(engine) as session:
-        return list(
-            session.scalars(
-                select(models.AuditEntry)
-                .where(models.AuditEntry.event == event)
-                .order_by(models.AuditEntry.id)
-            )
-        )
 
 
 def test_reused_refresh_token_revokes_the_device(

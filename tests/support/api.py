@@ -3,7 +3,7 @@
 from typing import Any
 
 import httpx2
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
@@ -28,4 +28,16 @@ def set_status(engine: Engine, report_id: str, status: str, note: str | None = N
             update(models.Report)
             .where(models.Report.id == report_id)
             .values(status=status, status_note=note, change_seq=next_change_seq(session))
+        )
+
+
+def audit_rows(engine: Engine, event: str) -> list[models.AuditEntry]:
+    """The audit log's rows of one kind, oldest first."""
+    with Session(engine) as session:
+        return list(
+            session.scalars(
+                select(models.AuditEntry)
+                .where(models.AuditEntry.event == event)
+                .order_by(models.AuditEntry.id)
+            )
         )
