@@ -1,4 +1,4 @@
-"""`wardapp sync` and `wardapp status`: the engine from a terminal or a scheduled task."""
+"""`wardapp sign-in`, `sync`, `status`, `sign-out`: the engine from a terminal or a task."""
 
 import argparse
 import getpass
@@ -21,6 +21,35 @@ def _open(args: argparse.Namespace) -> Profile:
         if "passphrase" in str(exc) and passphrase is None and sys.stdin.isatty():
             return Profile.open(directory, args.server, passphrase=getpass.getpass("Passphrase: "))
         raise
+
+
+def _password() -> str:
+    """Asked for at a terminal; one line of standard input when piped (never an argument)."""
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_sign_in(args: argparse.Namespace) -> int:
+    profile = _open(args)
+    try:
+        user = profile.sign_in(args.username, _password())
+    finally:
+        profile.close()
+    wards = ", ".join(user["wards"]) or "none"
+    print(f"signed in as {user['username']} ({user['role']}; wards: {wards})")
+    return 0
+
+
+def run_sign_out(args: argparse.Namespace) -> int:
+    profile = _open(args)
+    try:
+        pending = profile.pending_count()
+        profile.sign_out()
+    finally:
+        profile.close()
+    print(f"signed out; {pending} unsent report(s) kept for the next sign-in")
+    return 0
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -58,10 +87,14 @@ def run_status(args: argparse.Namespace) -> int:
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     for name, handler, text in (
+        ("sign-in", run_sign_in, "sign in to the AIM store (password from the terminal or stdin)"),
         ("sync", run_sync, "send waiting reports and fetch updates once, then exit"),
         ("status", run_status, "show what is waiting to be sent and when the last sync was"),
+        ("sign-out", run_sign_out, "forget this computer's sign-in; unsent reports are kept"),
     ):
         parser = commands.add_parser(name, help=text, description=text)
         parser.add_argument("--profile", help="profile folder (default: the user's data folder)")
         parser.add_argument("--server", help="AIM store address, to create a new profile")
+        if name == "sign-in":
+            parser.add_argument("--username", required=True)
         parser.set_defaults(handler=handler)
