@@ -14,7 +14,7 @@ from tests.support.api import assert_error
 from wardapp.aimstore import models
 from wardapp.aimstore.accounts import add_user
 from wardapp.aimstore.app import create_app
-from wardapp.aimstore.deps import utcnow
+from wardapp.aimstore.models import utcnow
 from wardapp.aimstore.settings import AimStoreSettings
 from wardapp.aimstore.throttle import ThrottlePolicy
 

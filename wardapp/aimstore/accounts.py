@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import audit, models
-from wardapp.aimstore.deps import utcnow
+from wardapp.aimstore.models import utcnow
 from wardapp.aimstore.security import NO_PASSWORD, hash_password, password_problem
 from wardapp.core.schemas import ROLES
 

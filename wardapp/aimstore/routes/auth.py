@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import audit, models, throttle
-from wardapp.aimstore.deps import ClientAddress, SessionDep, SignedInDep, StateDep, utcnow
+from wardapp.aimstore.deps import ClientAddress, SessionDep, SignedInDep, StateDep
 from wardapp.aimstore.errors import ApiError, unauthorised
+from wardapp.aimstore.models import utcnow
 from wardapp.aimstore.security import (
     AccessClaims,
     issue_access_token,

@@ -12,11 +12,11 @@ from wardapp.aimstore.deps import (
     CouncillorDep,
     SessionDep,
     StateDep,
-    utcnow,
 )
 from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.listing import page_of_reports
+from wardapp.aimstore.models import utcnow
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.aimstore.triage import triage_report
 from wardapp.core.periods import parse_period
