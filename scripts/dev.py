@@ -6,7 +6,8 @@
 
 Needs only Python 3.11+. Re-installs when pyproject.toml changes. On Debian, run as root,
 it installs what it needs from apt: python3-venv (the venv module is a separate package
-there) and, for `test`, postgresql (the API tests run on SQLite and on PostgreSQL).
+there), the libraries Qt's web engine loads, and, for `test`, postgresql (the API tests
+run on SQLite and on PostgreSQL).
 """
 
 import hashlib
@@ -49,6 +50,29 @@ def system_packages(*names: str, required: bool = True) -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
 
 
+# What Qt and QtWebEngine load from the system (PySide6's wheels bring Qt itself).
+QT_RUNTIME = (
+    "libegl1",
+    "libgl1",
+    "libgbm1",
+    "libnss3",
+    "libasound2",
+    "libfontconfig1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxkbfile1",
+    "libxcomposite1",
+    "libxdamage1",
+    "libxrandr2",
+    "libxtst6",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-shape0",
+    "fonts-dejavu-core",
+)
+
+
 def make_venv() -> None:
     if PYTHON.exists():
         return
@@ -77,12 +101,13 @@ def main() -> int:
     if task == "demo":
         make_venv()
         install("")
+        system_packages(*QT_RUNTIME, required=False)
         return subprocess.call([str(BIN / "wardapp"), "demo", *rest], cwd=ROOT)
     if task == "test":
         make_venv()
         install("dev")
         # The API tests run on a real PostgreSQL too, started by tests/support/postgres.py.
-        system_packages("postgresql", required=False)
+        system_packages("postgresql", *QT_RUNTIME, required=False)
         command = [str(PYTHON), "-m", "pytest", "-m", "not slow", "-n", "auto", *rest]
         return subprocess.call(command, cwd=ROOT)
     sys.exit(__doc__)

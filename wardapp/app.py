@@ -2,13 +2,12 @@
 
 import argparse
 import json
-import socket
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_data_dir
 
 from wardapp import __version__
 from wardapp.client.commands import add_commands
@@ -46,52 +45,69 @@ def self_test() -> dict[str, Any]:
             wards=len(wards),
             point_in_ward=locate_report(sample, wards).code == ward.code,
         )
-        checks["ok"] = checks["point_in_ward"] and checks["categories"] > 0
+        from wardapp.ui.self_test import map_checks
+
+        checks.update(map_checks())
+        checks["ok"] = bool(
+            checks["point_in_ward"] and checks["categories"] > 0 and checks["map_ok"]
+        )
     except Exception as exc:  # the self-test reports, never crashes
         checks.update(ok=False, error=f"{type(exc).__name__}: {exc}")
     return checks
 
 
-def free_port(preferred: int) -> int:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", preferred))
-            return preferred
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
-            return int(probe.getsockname()[1])
-
-
 def run_demo(args: argparse.Namespace) -> int:
-    """An AIM store on loopback with demo accounts and a year of synthetic reports."""
-    from wardapp.aimstore.db import make_engine
-    from wardapp.aimstore.migrate import migrate
-    from wardapp.aimstore.seed import seed_demo
-    from wardapp.aimstore.server import serve
-    from wardapp.aimstore.settings import AimStoreSettings
+    """The whole system on one machine: a seeded AIM store on loopback and the app, signed in.
 
-    folder = Path(args.data_dir or Path(user_data_dir("wardapp", appauthor=False)) / "demo")
-    database = folder / "aimstore.db"
-    if args.fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = AimStoreSettings(database_url=f"sqlite:///{database}")
-    engine = make_engine(settings.database_url)
+    Everything lives in a temporary folder and goes when the window closes.
+    """
+    from wardapp.aimstore.embedded import EmbeddedStore
+    from wardapp.aimstore.seed import DEMO_PASSWORD, DEMO_USER
+
+    with tempfile.TemporaryDirectory(prefix="wardapp-demo-") as folder:
+        store = EmbeddedStore(Path(folder) / "aimstore", port=args.port)
+        (Path(folder) / "aimstore").mkdir()
+        if args.server_only:
+            return _serve_demo(store)
+        from wardapp.ui.demo import run_demo_window
+
+        return run_demo_window(
+            Path(folder) / "profile",
+            store.url,
+            start_store=store.start,
+            stop_store=store.stop,
+            account=(DEMO_USER, DEMO_PASSWORD),
+        )
+
+
+def _serve_demo(store: Any) -> int:
     print("Preparing the demo AIM store ...", flush=True)
-    migrate(engine)
-    summary = seed_demo(engine)
-    engine.dispose()
-    port = free_port(args.port)
-    print(
-        f"\nwardapp demo: AIM store listening on http://127.0.0.1:{port}\n"
-        f"  data: {database}\n  {summary.replace(chr(10), chr(10) + '  ')}\n"
-        f"  API documentation: http://127.0.0.1:{port}/docs\n"
-        "The desktop app is not built yet; sign in to the API with the accounts above.\n"
-        "Press Ctrl+C to stop.\n",
-        flush=True,
-    )
-    serve(settings, "127.0.0.1", port)
-    return 0
+    store.start()
+    try:
+        if not store.wait_ready():
+            print(f"wardapp: {store.error}", file=sys.stderr)
+            return 1
+        print(
+            f"\nwardapp demo: AIM store listening on {store.url}\n"
+            f"  {store.summary.replace(chr(10), chr(10) + '  ')}\n"
+            f"  API documentation: {store.url}/docs\n"
+            "Press Ctrl+C to stop.\n",
+            flush=True,
+        )
+        while store.wait_ready(3600):
+            pass
+        return 0
+    finally:
+        store.stop()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from wardapp.client.commands import PASSPHRASE_VARIABLE
+    from wardapp.client.paths import default_profile_dir
+    from wardapp.ui.launch import run_app as open_window
+
+    folder = Path(args.profile) if args.profile else default_profile_dir()
+    return open_window(folder, os.environ.get(PASSPHRASE_VARIABLE))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,10 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test", action="store_true", help="check the installation; prints one line of JSON"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = commands.add_parser("demo", help="start a demo AIM store with synthetic reports")
+    parser.add_argument("--profile", help="the profile folder (default: your data folder)")
+    parser.set_defaults(handler=run_app)
+    demo = commands.add_parser(
+        "demo", help="the app signed in to a demo AIM store with synthetic reports"
+    )
     demo.add_argument("--port", type=int, default=DEMO_PORT)
-    demo.add_argument("--data-dir", help="where the demo keeps its data")
-    demo.add_argument("--fresh", action="store_true", help="throw away earlier demo data first")
+    demo.add_argument(
+        "--server-only", action="store_true", help="only the demo AIM store, no window"
+    )
     demo.set_defaults(handler=run_demo)
     add_commands(commands)
     return parser
@@ -117,10 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         result = self_test()
         print(json.dumps(result))
         return 0 if result.get("ok") else 1
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
+    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
     except ClientError as exc:

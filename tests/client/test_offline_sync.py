@@ -48,6 +48,7 @@ def test_two_hundred_reports_saved_offline_arrive_in_one_sync(
     assert offline.error is not None
     assert "could not be reached" in offline.error
     assert "kept" in offline.error
+    assert offline.offline
     assert offline.pending == 200
     assert offline.sent == 0
     assert profile.pending_count() == 200

@@ -43,6 +43,12 @@ class MyReport:
     def id(self) -> str:
         return str(self.report["id"])
 
+    @property
+    def can_change(self) -> bool:
+        """Corrections and withdrawals are accepted only until an analyst has assessed it."""
+        withdrawn = self.report.get("withdrawn") is True or self.server_status == "withdrawn"
+        return not withdrawn and self.server_status in (None, "received")
+
 
 class ReportBook:
     def __init__(self, store: LocalStore) -> None:

@@ -36,6 +36,7 @@ class SyncResult:
     pending: int = 0
     error: str | None = None
     signed_out: bool = False
+    offline: bool = False  # the AIM store could not be reached at all
     busy: bool = False
     cancelled: bool = False
     retry_after: float | None = None
@@ -79,6 +80,7 @@ class SyncEngine:
             result.error, result.signed_out = str(exc), True
         except Unreachable as exc:
             result.error = f"{exc} Reports are kept and will be sent later."
+            result.offline = True
         except ServerTrouble as exc:
             result.error = f"The AIM store is busy or down (HTTP {exc.status}); will try again."
             result.retry_after = exc.retry_after

@@ -1,0 +1,17 @@
+"""Qt tests run offscreen with a real QApplication (pytest-qt) and real widgets."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from wardapp.ui.qt_setup import application
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def qapp() -> Iterator[QApplication]:
+    """The app's own QApplication set-up (Chromium flags as root), shared by pytest-qt."""
+    yield application([])

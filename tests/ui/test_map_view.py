@@ -1,0 +1,106 @@
+"""The real map page in a real QWebEngineView: drawn from disk, talking over the bridge."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from wardapp.core.taxonomy import default_taxonomy
+from wardapp.core.wards import WardSet, default_ward_set
+from wardapp.ui.map_view import MapView
+
+READY_TIMEOUT_MS = 30_000
+
+
+def page_state(qtbot: QtBot, view: MapView) -> dict[str, Any]:
+    found: list[dict[str, Any]] = []
+    view.read_state(found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=5000)
+    return found[0]
+
+
+def run_js(qtbot: QtBot, view: MapView, script: str) -> Any:
+    found: list[Any] = []
+    view.map_page.runJavaScript(script, 0, lambda value: found.append(value))
+    qtbot.waitUntil(lambda: bool(found), timeout=5000)
+    return found[0]
+
+
+@pytest.fixture
+def map_view(qtbot: QtBot, tmp_path: Path) -> Iterator[MapView]:
+    view = MapView(default_ward_set(), default_taxonomy(), tmp_path)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    with qtbot.waitSignal(view.ready, timeout=READY_TIMEOUT_MS):
+        pass
+    yield view
+
+
+def test_map_draws_every_ward_from_disk_without_errors(qtbot: QtBot, map_view: MapView) -> None:
+    qtbot.waitUntil(lambda: page_state(qtbot, map_view)["wardsDrawn"] == 20, timeout=5000)
+    state = page_state(qtbot, map_view)
+    assert state["leaflet"] is True
+    assert state["errors"] == []
+    assert map_view.map_page.console_errors == []
+    assert map_view.guard.blocked == []
+    assert map_view.guard.allowed > 0
+
+
+def test_a_click_on_the_map_comes_out_as_lat_lon(
+    qtbot: QtBot, map_view: MapView, wards: WardSet
+) -> None:
+    ward = next(w for w in wards.wards if w.name == "Berwick Hills & Pallister")
+    point = ward.geometry.representative_point()
+    with qtbot.waitSignal(map_view.clicked, timeout=5000) as clicked:
+        run_js(
+            qtbot,
+            map_view,
+            f"wardmap.map.fire('click', {{latlng: L.latLng({point.y}, {point.x})}}); true",
+        )
+    lat, lon = clicked.args
+    assert wards.locate(lat, lon) == ward
+    assert run_js(qtbot, map_view, "document.querySelectorAll('.leaflet-marker-icon').length") == 1
+
+
+def test_thousands_of_points_are_clustered_not_one_element_each(
+    qtbot: QtBot, map_view: MapView, wards: WardSet
+) -> None:
+    west, south, east, north = (-1.28, 54.51, -1.14, 54.58)
+    points = [
+        {
+            "id": str(i),
+            "lat": south + (north - south) * ((i * 7919) % 1000) / 1000,
+            "lon": west + (east - west) * ((i * 104729) % 1000) / 1000,
+            "status": "received",
+            "category": "asb",
+            "date": "2026-10-01",
+        }
+        for i in range(5000)
+    ]
+    map_view.show_points_json(json.dumps(points))
+    qtbot.waitUntil(lambda: page_state(qtbot, map_view)["reports"] == 5000, timeout=10_000)
+    state = page_state(qtbot, map_view)
+    assert state["drawnClusters"] > 0
+    assert state["drawnClusters"] + state["drawnPoints"] < 1000
+    assert (
+        run_js(qtbot, map_view, "document.querySelectorAll('.leaflet-marker-icon').length") < 1000
+    )
+
+
+def test_calls_made_before_the_page_is_ready_are_delivered(qtbot: QtBot, tmp_path: Path) -> None:
+    view = MapView(default_ward_set(), default_taxonomy(), tmp_path)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_pin(54.55, -1.2)  # before loadFinished: must wait in the queue, not vanish
+    with qtbot.waitSignal(view.ready, timeout=READY_TIMEOUT_MS):
+        pass
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, view, "document.querySelectorAll('.leaflet-marker-icon').length") == 1
+        ),
+        timeout=5000,
+    )

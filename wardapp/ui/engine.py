@@ -1,0 +1,175 @@
+"""The client engine seen from Qt: every call runs off the UI thread, every answer is a signal.
+
+Profile calls (save, withdraw, drafts, lists, sign-in) run one at a time on a worker thread;
+sync runs on the scheduler's own thread. Signals emitted from those threads reach widgets
+through Qt's queued connections, so the UI thread never waits on disk or network.
+"""
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from wardapp.client.errors import ClientError, ReportRefused
+from wardapp.client.profile import Profile
+from wardapp.client.scheduler import SyncScheduler
+from wardapp.client.sync import SyncObserver, SyncResult
+
+DEFAULT_SYNC_INTERVAL_S = 120.0
+SAVED_WILL_SYNC = "Saved — will sync"
+SAVED_AND_SENT = "Saved and sent"
+
+
+class Engine(QObject):
+    reportsChanged = Signal(list)  # list[MyReport]
+    pendingChanged = Signal(int)
+    saved = Signal(str, str)  # report id, message
+    saveRefused = Signal(str, dict)  # message, {field: message}
+    withdrawn = Signal(str)
+    draftsFound = Signal(dict)  # {report id: form values}
+    syncStarted = Signal()
+    syncProgress = Signal(int, int)
+    syncFinished = Signal(object)  # SyncResult
+    userChanged = Signal(object)  # {"username", "role", "wards"} or None
+    signInFailed = Signal(str)
+    failed = Signal(str)  # anything else, in plain words
+
+    def __init__(self, profile: Profile, sync_interval_s: float = DEFAULT_SYNC_INTERVAL_S) -> None:
+        super().__init__()
+        self.profile = profile
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-engine")
+        self._observer = _ProgressSignal(self.syncProgress)
+        self.scheduler = SyncScheduler(
+            self._sync, sync_interval_s, self.syncFinished.emit, self._observer
+        )
+        self._closed = False
+
+    # --- lifecycle --------------------------------------------------------------------
+    def start(self, background_sync: bool = True) -> None:
+        """Loads what the window shows first, then starts syncing in the background."""
+        self._run(self._load_start)
+        if background_sync:
+            self.scheduler.start()
+
+    def close(self) -> None:
+        """Stops sync (between batches), finishes queued saves, closes the store."""
+        if self._closed:
+            return
+        self._closed = True
+        self.scheduler.stop()
+        self._worker.shutdown(wait=True)
+        self.profile.close()
+
+    # --- calls from the window ------------------------------------------------------------
+    def save_report(self, values: dict[str, Any], report_id: str) -> None:
+        self._run(lambda: self._save(dict(values), report_id))
+
+    def withdraw(self, report_id: str) -> None:
+        self._run(lambda: self._withdraw(report_id))
+
+    def save_draft(self, report_id: str, values: dict[str, Any]) -> None:
+        self._run(lambda: self.profile.save_draft(report_id, dict(values)))
+
+    def discard_draft(self, report_id: str) -> None:
+        self._run(lambda: self.profile.discard_draft(report_id))
+
+    def refresh(self) -> None:
+        self._run(self._publish_reports)
+
+    def sync_now(self) -> None:
+        self.scheduler.trigger()
+
+    def sign_in(self, username: str, password: str) -> None:
+        self._run(lambda: self._sign_in(username, password))
+
+    def sign_out(self) -> None:
+        self._run(self._sign_out)
+
+    @property
+    def server_url(self) -> str:
+        return str(self.profile.settings["server_url"])
+
+    # --- on the worker thread ---------------------------------------------------------------
+    def _run(self, call: Callable[[], None]) -> None:
+        if self._closed:
+            return
+
+        def guarded() -> None:
+            try:
+                call()
+            except ClientError as exc:
+                self.failed.emit(str(exc))
+
+        self._worker.submit(guarded)
+
+    def _load_start(self) -> None:
+        self.userChanged.emit(self.profile.user())
+        self._publish_reports()
+        drafts = self.profile.drafts()
+        if drafts:
+            self.draftsFound.emit(drafts)
+
+    def _publish_reports(self) -> None:
+        self.reportsChanged.emit(self.profile.my_reports())
+        self.pendingChanged.emit(self.profile.pending_count())
+
+    def _save(self, values: dict[str, Any], report_id: str) -> None:
+        values.setdefault("id", report_id)
+        earlier = self.profile.report(str(values["id"]))
+        values.setdefault(
+            "captured_at",
+            earlier.report["captured_at"] if earlier else datetime.now(UTC).isoformat(),
+        )
+        try:
+            saved_id = self.profile.save_report(values)
+        except ReportRefused as exc:
+            self.saveRefused.emit(str(exc), exc.fields)
+            return
+        self.profile.discard_draft(report_id)
+        self.saved.emit(saved_id, SAVED_WILL_SYNC)
+        self._publish_reports()
+        self.scheduler.trigger()
+
+    def _withdraw(self, report_id: str) -> None:
+        try:
+            self.profile.withdraw_report(report_id)
+        except ReportRefused as exc:
+            self.failed.emit(str(exc))
+            return
+        self.withdrawn.emit(report_id)
+        self._publish_reports()
+        self.scheduler.trigger()
+
+    def _sign_in(self, username: str, password: str) -> None:
+        try:
+            user = self.profile.sign_in(username, password)
+        except ClientError as exc:
+            self.signInFailed.emit(str(exc))
+            return
+        self.userChanged.emit(user)
+        self.scheduler.trigger()
+
+    def _sign_out(self) -> None:
+        self.profile.sign_out()
+        self.userChanged.emit(None)
+
+    # --- on the sync thread -----------------------------------------------------------------
+    def _sync(self, observer: SyncObserver | None, cancel: threading.Event) -> SyncResult:
+        self.syncStarted.emit()
+        result = self.profile.sync_once(observer, cancel)
+        if not self._closed:
+            self._publish_reports()
+        return result
+
+
+class _ProgressSignal:
+    """The engine's SyncObserver, turned into a Qt signal."""
+
+    def __init__(self, signal: Any) -> None:
+        self._signal = signal
+
+    def sync_progress(self, done: int, total: int) -> None:
+        self._signal.emit(done, total)

@@ -1,0 +1,272 @@
+"""The window councillors live in: the map, the report form, their reports, sync status.
+
+It wires signals between the engine and the widgets and holds no rules of its own: what a
+valid report is, what may be corrected, and how sync behaves are decided in the engine.
+"""
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar, QWidget
+
+from wardapp import __version__
+from wardapp.client.reports import MyReport
+from wardapp.client.sync import SyncResult
+from wardapp.core.taxonomy import Taxonomy
+from wardapp.core.wards import WardSet
+from wardapp.ui.engine import SAVED_AND_SENT, Engine
+from wardapp.ui.map_view import MapView
+from wardapp.ui.my_reports import MyReportsPanel
+from wardapp.ui.place_finder import PlaceFinder
+from wardapp.ui.report_form import ReportForm
+from wardapp.ui.sign_in import SignInDialog
+from wardapp.ui.sync_status import SyncStatus
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        engine: Engine,
+        wards: WardSet,
+        taxonomy: Taxonomy,
+        page_folder: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.wards = wards
+        self.taxonomy = taxonomy
+        self.user: dict[str, Any] | None = None
+        self.current_id = str(uuid.uuid4())  # the report the form is editing
+        self.last_saved_id: str | None = None
+        self.reports: list[MyReport] = []
+        self.sign_in_dialog: SignInDialog | None = None
+        self.setWindowTitle("wardapp")
+        self.resize(1280, 800)
+
+        self.map = MapView(wards, taxonomy, page_folder)
+        self.form = ReportForm(taxonomy)
+        self.my_reports = MyReportsPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Report panels")
+        self.tabs.addTab(self.form, "&New report")
+        self.tabs.addTab(self.my_reports, "&My reports")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.map)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 520])
+        self.setCentralWidget(splitter)
+        self.place_finder = PlaceFinder(wards)
+        self.sync_status = SyncStatus()
+        self.statusBar().addPermanentWidget(self.sync_status, 1)
+        self._build_actions()
+        self._connect()
+
+    # --- building -------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.new_action = QAction("&New report", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_report)
+        self.save_action = QAction("&Save report", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.form.save_button.click)
+        self.sync_action = QAction("S&ync now", self)
+        self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.sync_action.triggered.connect(self.engine.sync_now)
+        self.sign_in_action = QAction("Sign &in…", self)
+        self.sign_in_action.triggered.connect(self.show_sign_in)
+        self.sign_out_action = QAction("Sign &out", self)
+        self.sign_out_action.triggered.connect(self.engine.sign_out)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        about_action = QAction("&About wardapp", self)
+        about_action.triggered.connect(self.show_about)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.sign_in_action, self.sign_out_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        report_menu = menu.addMenu("&Report")
+        report_menu.addActions([self.new_action, self.save_action, self.sync_action])
+        menu.addMenu("&Help").addAction(about_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.addActions([self.new_action, self.sync_action])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.place_finder)
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        engine, form = self.engine, self.form
+        self.map.clicked.connect(self.place_report)
+        self.map.moved.connect(self.move_report)
+        self.map.reportChosen.connect(self.show_in_list)
+        self.map.ready.connect(self._map_ready)
+        form.saveRequested.connect(lambda values: engine.save_report(values, self.current_id))
+        form.edited.connect(self._keep_draft)
+        form.discardRequested.connect(self.discard_report)
+        self.my_reports.showOnMap.connect(self.map.focus_report)
+        self.my_reports.correctRequested.connect(self.correct_report)
+        self.my_reports.withdrawRequested.connect(engine.withdraw)
+        self.place_finder.wardChosen.connect(self.map.zoom_to_ward)
+        self.place_finder.pointChosen.connect(self.go_to_point)
+        self.place_finder.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.sync_status.retryRequested.connect(engine.sync_now)
+        self.sync_status.signInRequested.connect(self.show_sign_in)
+
+        engine.reportsChanged.connect(self.show_reports)
+        engine.pendingChanged.connect(self.sync_status.set_pending)
+        engine.saved.connect(self.report_saved)
+        engine.saveRefused.connect(form.show_errors)
+        engine.withdrawn.connect(
+            lambda _id: self.statusBar().showMessage("Report withdrawn — will sync", 8000)
+        )
+        engine.draftsFound.connect(self.restore_draft)
+        engine.syncStarted.connect(self.sync_status.started)
+        engine.syncProgress.connect(self.sync_status.advanced)
+        engine.syncFinished.connect(self.sync_finished)
+        engine.userChanged.connect(self.user_changed)
+        engine.signInFailed.connect(self._sign_in_failed)
+        engine.failed.connect(lambda text: QMessageBox.warning(self, "wardapp", text))
+
+    # --- map and form -----------------------------------------------------------------------
+    def _ward_name(self, lat: float, lon: float) -> str | None:
+        ward = self.wards.locate(lat, lon)
+        return ward.name if ward else None
+
+    def place_report(self, lat: float, lon: float) -> None:
+        self.form.set_location(lat, lon, self._ward_name(lat, lon))
+        self.tabs.setCurrentWidget(self.form)
+
+    def move_report(self, lat: float, lon: float) -> None:
+        self.form.set_location(lat, lon, self._ward_name(lat, lon))
+
+    def go_to_point(self, lat: float, lon: float) -> None:
+        self.map.go_to(lat, lon)
+        self.map.set_pin(lat, lon)
+        self.place_report(lat, lon)
+
+    def new_report(self) -> None:
+        self.current_id = str(uuid.uuid4())
+        self.form.clear()
+        self.map.clear_pin()
+        self.tabs.setCurrentWidget(self.form)
+        self.form.focus_first()
+
+    def discard_report(self) -> None:
+        self.engine.discard_draft(self.current_id)
+        self.new_report()
+
+    def _keep_draft(self, values: dict[str, Any]) -> None:
+        self.engine.save_draft(self.current_id, values)
+
+    def restore_draft(self, drafts: dict[str, dict[str, Any]]) -> None:
+        """A report being written when the app stopped comes back, to finish or discard."""
+        report_id, values = next(iter(drafts.items()))
+        self.current_id = report_id
+        self.form.load(values)
+        if values.get("lat") is not None and values.get("lon") is not None:
+            lat, lon = float(values["lat"]), float(values["lon"])
+            self.form.set_location(lat, lon, self._ward_name(lat, lon))
+            self.map.set_pin(lat, lon)
+        self.tabs.setCurrentWidget(self.form)
+        self.statusBar().showMessage("Restored a report you had not saved yet.", 10000)
+
+    def correct_report(self, report_id: str) -> None:
+        mine = self.engine_report(report_id)
+        if mine is None:
+            return
+        self.current_id = report_id
+        self.form.load(mine.report)
+        lat, lon = float(mine.report["lat"]), float(mine.report["lon"])
+        self.form.set_location(lat, lon, self._ward_name(lat, lon))
+        self.map.set_pin(lat, lon)
+        self.map.focus_report(report_id)
+        self.tabs.setCurrentWidget(self.form)
+
+    def engine_report(self, report_id: str) -> MyReport | None:
+        return next((r for r in self.reports if r.id == report_id), None)
+
+    def report_saved(self, report_id: str, message: str) -> None:
+        self.last_saved_id = report_id
+        self.current_id = str(uuid.uuid4())
+        self.form.clear()
+        self.form.show_saved(message)
+        self.map.clear_pin()
+
+    def show_reports(self, reports: list[MyReport]) -> None:
+        self.reports = reports
+        self.map.show_reports(reports)
+        names = {w.code: w.name for w in self.wards.wards}
+        self.my_reports.set_reports(reports, names, self.taxonomy)
+        saved = self.engine_report(self.last_saved_id) if self.last_saved_id else None
+        if saved is not None and saved.sync_state == "sent":
+            self.form.show_saved(SAVED_AND_SENT)
+            self.last_saved_id = None
+
+    def show_in_list(self, report_id: str) -> None:
+        self.tabs.setCurrentWidget(self.my_reports)
+        self.my_reports.select_report(report_id)
+
+    def _map_ready(self) -> None:
+        if self.user:
+            self.map.set_own_wards(self.user.get("wards", []))
+
+    # --- account and sync -------------------------------------------------------------------
+    def user_changed(self, user: dict[str, Any] | None) -> None:
+        self.user = user
+        self.sync_status.set_user(user)
+        self.sign_in_action.setEnabled(user is None)
+        self.sign_out_action.setEnabled(user is not None)
+        who = f" — {user['username']} ({user['role']})" if user else " — not signed in"
+        self.setWindowTitle(f"wardapp{who}")
+        self.map.set_own_wards(user.get("wards", []) if user else [])
+        if user and self.sign_in_dialog is not None:
+            self.sign_in_dialog.accept()
+
+    def show_sign_in(self) -> None:
+        dialog = SignInDialog(self, server_url=self.engine.server_url)
+        dialog.signInRequested.connect(self._sign_in_requested)
+        self.sign_in_dialog = dialog
+        dialog.finished.connect(lambda _result: setattr(self, "sign_in_dialog", None))
+        dialog.open()
+
+    def _sign_in_requested(self, _url: str, username: str, password: str) -> None:
+        if self.sign_in_dialog is not None:
+            self.sign_in_dialog.set_busy(True)
+        self.engine.sign_in(username, password)
+
+    def _sign_in_failed(self, message: str) -> None:
+        if self.sign_in_dialog is not None:
+            self.sign_in_dialog.show_error(message)
+
+    def sync_finished(self, result: SyncResult) -> None:
+        self.sync_status.finished(result)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About wardapp",
+            f"<h3>wardapp {__version__}</h3><p>Log community-safety intelligence on a map, "
+            "offline if need be, and sync it to your partnership's AIM store.</p>"
+            "<p>Map: Leaflet (BSD-2-Clause), supercluster and kdbush (ISC).<br>"
+            "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
+            "contains OS data © Crown copyright and database right 2021.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.engine.close()
+        super().closeEvent(event)
+
+
+def window_widgets(window: QWidget) -> list[QWidget]:
+    """Every focusable widget under ``window`` (the accessibility test walks these)."""
+    return [w for w in window.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus]

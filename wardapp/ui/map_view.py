@@ -1,0 +1,227 @@
+"""The map: the folium page in a QWebEngineView, and the QWebChannel bridge to it.
+
+Calls made before the page and its channel are ready would be lost, so they wait in a queue
+until the page says it is ready. Every request the page makes is checked: anything that
+would leave the machine is blocked and remembered (the self-test reports it).
+"""
+
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from wardapp.client.reports import MyReport
+from wardapp.core.taxonomy import Taxonomy
+from wardapp.core.wards import WardSet
+from wardapp.ui.map_page import build_map_page
+from wardapp.ui.report_status import status_key
+
+LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about"})
+
+
+class OfflineGuard(QWebEngineUrlRequestInterceptor):
+    """Blocks every request that would leave the machine and keeps a list of them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.blocked: list[str] = []
+        self.allowed = 0
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+        url = info.requestUrl()
+        if url.scheme() in LOCAL_SCHEMES:
+            self.allowed += 1
+            return
+        self.blocked.append(url.toString())
+        info.block(True)
+
+
+class MapPage(QWebEnginePage):
+    """Keeps the page's console errors; sends links the user clicks to the browser."""
+
+    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        self.console_errors: list[str] = []
+
+    def javaScriptConsoleMessage(
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
+    ) -> None:
+        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            self.console_errors.append(f"{source}:{line}: {message}")
+
+    def acceptNavigationRequest(
+        self, url: QUrl | str, kind: QWebEnginePage.NavigationType, is_main_frame: bool
+    ) -> bool:
+        target = QUrl(url)
+        if target.scheme() in LOCAL_SCHEMES:
+            return True
+        if kind == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            QDesktopServices.openUrl(target)  # the user asked for it, in their own browser
+        return False
+
+
+class MapBridge(QObject):
+    """The object the page sees as ``bridge``: signals carry data in, slots carry clicks out."""
+
+    reportsChanged = Signal(str)
+    pinRequested = Signal(float, float)
+    pinCleared = Signal()
+    boundsRequested = Signal(float, float, float, float)
+    viewRequested = Signal(float, float, int)
+    ownWardsChanged = Signal(str)
+    reportFocused = Signal(str)
+
+    clicked = Signal(float, float)
+    moved = Signal(float, float)
+    reportChosen = Signal(str)
+    ready = Signal()
+
+    @Slot(float, float)
+    def mapClicked(self, lat: float, lon: float) -> None:
+        self.clicked.emit(lat, lon)
+
+    @Slot(float, float)
+    def pinMoved(self, lat: float, lon: float) -> None:
+        self.moved.emit(lat, lon)
+
+    @Slot(str)
+    def reportClicked(self, report_id: str) -> None:
+        self.reportChosen.emit(report_id)
+
+    @Slot()
+    def pageReady(self) -> None:
+        self.ready.emit()
+
+
+_guard: OfflineGuard | None = None
+
+
+def offline_guard() -> OfflineGuard:
+    """One guard on the process's web profile (off the record: nothing cached on disk)."""
+    global _guard
+    if _guard is None:
+        profile = QWebEngineProfile.defaultProfile()
+        _guard = OfflineGuard(profile)
+        profile.setUrlRequestInterceptor(_guard)
+    return _guard
+
+
+def report_points(reports: Sequence[MyReport]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "lat": r.report["lat"],
+            "lon": r.report["lon"],
+            "status": status_key(r),
+            "category": r.report["category"],
+            "date": r.report["occurred_on"],
+        }
+        for r in reports
+    ]
+
+
+class MapView(QWebEngineView):
+    """Emits ``clicked``/``moved`` (lat, lon) and ``reportChosen`` (id); ``ready`` once loaded."""
+
+    def __init__(
+        self,
+        wards: WardSet,
+        taxonomy: Taxonomy,
+        page_folder: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.wards = wards
+        self.guard = offline_guard()
+        self.map_page = MapPage(QWebEngineProfile.defaultProfile(), self)
+        self.setPage(self.map_page)
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self)
+        self.channel.registerObject("bridge", self.bridge)
+        self.map_page.setWebChannel(self.channel)
+        self.is_ready = False
+        self._queue: list[Callable[[], None]] = []
+        self.bridge.ready.connect(self._on_ready)
+        self.clicked = self.bridge.clicked
+        self.moved = self.bridge.moved
+        self.reportChosen = self.bridge.reportChosen
+        self.ready = self.bridge.ready
+        self.setAccessibleName("Map")
+        self.setAccessibleDescription(
+            "Ward map. Click a place to start a report there; arrow keys pan, plus and minus zoom."
+        )
+        self._folder = page_folder or Path(tempfile.mkdtemp(prefix="wardapp-map-"))
+        self.page_path = build_map_page(self._folder, wards, taxonomy)
+        self.load(QUrl.fromLocalFile(str(self.page_path)))
+
+    def _on_ready(self) -> None:
+        self.is_ready = True
+        queued, self._queue = self._queue, []
+        for call in queued:
+            call()
+
+    def _when_ready(self, call: Callable[[], None]) -> None:
+        if self.is_ready:
+            call()
+        else:
+            self._queue.append(call)
+
+    # --- data in --------------------------------------------------------------------------
+    def show_reports(self, reports: Sequence[MyReport]) -> None:
+        text = json.dumps(report_points(reports))
+        self._when_ready(lambda: self.bridge.reportsChanged.emit(text))
+
+    def show_points_json(self, text: str) -> None:
+        """Points already in the page's format (the benchmark's way in)."""
+        self._when_ready(lambda: self.bridge.reportsChanged.emit(text))
+
+    def set_pin(self, lat: float, lon: float) -> None:
+        self._when_ready(lambda: self.bridge.pinRequested.emit(lat, lon))
+
+    def clear_pin(self) -> None:
+        self._when_ready(self.bridge.pinCleared.emit)
+
+    def set_own_wards(self, codes: Sequence[str]) -> None:
+        text = json.dumps(list(codes))
+        self._when_ready(lambda: self.bridge.ownWardsChanged.emit(text))
+
+    def zoom_to_ward(self, code: str) -> bool:
+        ward = self.wards.get(code)
+        if ward is None:
+            return False
+        west, south, east, north = ward.geometry.bounds
+        self._when_ready(lambda: self.bridge.boundsRequested.emit(south, west, north, east))
+        return True
+
+    def go_to(self, lat: float, lon: float, zoom: int = 17) -> None:
+        self._when_ready(lambda: self.bridge.viewRequested.emit(lat, lon, zoom))
+
+    def focus_report(self, report_id: str) -> None:
+        self._when_ready(lambda: self.bridge.reportFocused.emit(report_id))
+
+    # --- state out (self-test, tests) ---------------------------------------------------
+    def read_state(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """The page's own account of itself: Leaflet loaded, wards drawn, errors."""
+
+        def parse(value: Any) -> None:
+            callback(json.loads(value) if isinstance(value, str) else {})
+
+        script = "JSON.stringify(window.wardmap ? window.wardmap.state : {leaflet: false})"
+        self.map_page.runJavaScript(script, 0, parse)

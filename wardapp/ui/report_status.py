@@ -1,0 +1,36 @@
+"""How a report's place in its journey is shown: one key, label and colour for each stage.
+
+The colours are the Okabe-Ito palette, told apart by most colour-blind readers; the label
+always goes with the colour, so colour is never the only signal.
+"""
+
+from dataclasses import dataclass
+
+from wardapp.client.reports import MyReport
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    label: str
+    colour: str
+
+
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "pending": StatusStyle("Waiting to send", "#7a7a7a"),
+    "sent": StatusStyle("Sent", "#56b4e9"),
+    "received": StatusStyle("Received", "#0072b2"),
+    "assessed": StatusStyle("Assessed", "#e69f00"),
+    "actioned": StatusStyle("Actioned", "#009e73"),
+    "closed": StatusStyle("Closed", "#000000"),
+    "withdrawn": StatusStyle("Withdrawn", "#cc79a7"),
+    "attention": StatusStyle("Needs your attention", "#d55e00"),
+}
+
+
+def status_key(report: MyReport) -> str:
+    """The stage the author should see: the server's word once there is one."""
+    if report.sync_state in ("rejected", "conflict"):
+        return "attention"
+    if report.server_status:
+        return report.server_status
+    return "pending" if report.sync_state == "pending" else "sent"

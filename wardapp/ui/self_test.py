@@ -1,0 +1,70 @@
+"""`wardapp --self-test`: the real main window, offscreen, with its map loaded from disk.
+
+It needs no profile, server or keyring: a throwaway profile protected by a random passphrase
+lives in a temporary folder, and background sync is not started.
+"""
+
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+
+from wardapp.client.profile import Profile
+from wardapp.ui.engine import Engine
+from wardapp.ui.main_window import MainWindow
+from wardapp.ui.qt_setup import application
+
+TIMEOUT_S = 60.0
+UNUSED_SERVER = "http://127.0.0.1:9"  # never contacted: sync does not start
+
+
+def map_checks(timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    started = time.perf_counter()
+    app = application()
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="wardapp-self-test-") as folder:
+        profile = Profile.open(
+            Path(folder) / "profile", UNUSED_SERVER, passphrase=secrets.token_urlsafe(16)
+        )
+        engine = Engine(profile)
+        wards = profile.ward_set()
+        window = MainWindow(engine, wards, profile.taxonomy(), Path(folder))
+        window.show()
+        result["window_shown_ms"] = round((time.perf_counter() - started) * 1000)
+
+        def read() -> None:
+            window.map.read_state(finish)
+
+        def finish(state: dict[str, Any]) -> None:
+            result["page"] = state
+            if state.get("wardsDrawn") or time.perf_counter() - started > timeout_s:
+                app.quit()
+            else:
+                QTimer.singleShot(100, read)
+
+        window.map.ready.connect(read)
+        QTimer.singleShot(int(timeout_s * 1000), app.quit)
+        app.exec()  # quitting asks the window to close, which closes the profile
+        page = result.pop("page", {})
+        result.update(
+            map_ready=window.map.is_ready,
+            leaflet=bool(page.get("leaflet")),
+            wards_drawn=int(page.get("wardsDrawn", 0)),
+            wards=len(wards),
+            blocked_requests=list(window.map.guard.blocked),
+            console_errors=list(window.map.map_page.console_errors) + list(page.get("errors", [])),
+            map_loaded_ms=round((time.perf_counter() - started) * 1000),
+        )
+    result["map_ok"] = (
+        result["map_ready"]
+        and result["leaflet"]
+        and result["wards_drawn"] == result["wards"] > 0
+        and not result["blocked_requests"]
+        and not result["console_errors"]
+    )
+    return result
