@@ -107,7 +107,7 @@ def main() -> int:
         make_venv()
         install("dev")
         # The API tests run on a real PostgreSQL too, started by tests/support/postgres.py.
-        system_packages("postgresql", *QT_RUNTIME, required=False)
+        system_packages("postgresql", "iproute2", *QT_RUNTIME, required=False)
         command = [str(PYTHON), "-m", "pytest", "-m", "not slow", "-n", "auto", *rest]
         return subprocess.call(command, cwd=ROOT)
     sys.exit(__doc__)

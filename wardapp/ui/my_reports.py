@@ -104,13 +104,12 @@ class MyReportsPanel(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)  # one line per report; the full text is shown below
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in (STATUS, NOTE):  # long text wraps in these instead of widening the table
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(200)  # sample rows: thousands of reports stay quick
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         table_label = QLabel("Your reports")
         table_label.setBuddy(self.table)
