@@ -6,15 +6,13 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.fixtures import (  # noqa: F401  (fixtures for the whole-window tests)
+from tests.client.conftest import (  # noqa: F401  (a real AIM store and a signed-in profile)
     live_store,
-    make_window,
     profile_env,
     signed_in_profile,
     store_template,
-    warnings,
-    window,
 )
+from tests.ui.fixtures import make_window, warnings, window  # noqa: F401  (whole-window tests)
 from wardapp.ui.qt_setup import application
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,3 +22,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def qapp() -> Iterator[QApplication]:
     """The app's own QApplication set-up (Chromium flags as root), shared by pytest-qt."""
     yield application([])
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal message box would wait forever offscreen: fail the test instead of hanging."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+
+    for name in ("question", "warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, name, refuse)

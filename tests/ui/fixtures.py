@@ -1,24 +1,21 @@
 """The whole window on a real profile, signed in to a real AIM store process.
 
-The live-store fixtures are the client tests' own (tests/client/conftest.py), so the window
-is tested against the same ``wardapp-aimstore serve`` the engine is. ``open_window`` builds
-the window the way ``wardapp.ui.launch.show_window`` does, with the map page in a test folder.
+The live-store fixtures (``live_store``, ``signed_in_profile``) are the client tests' own,
+brought in by tests/ui/conftest.py, so the window is tested against the same
+``wardapp-aimstore serve`` the engine is. ``open_window`` builds the window the way
+``wardapp.ui.launch.show_window`` does, with the map page in a test folder.
 """
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.client.conftest import (  # noqa: F401  (fixtures, registered by importing)
-    live_store,
-    profile_env,
-    signed_in_profile,
-    store_template,
-)
 from tests.support.live_store import ANALYST, PASSWORD, LiveStore
 from wardapp.client.profile import Profile
 from wardapp.client.sync import SyncResult
@@ -31,7 +28,7 @@ READY_TIMEOUT_MS = 30_000
 SYNC_TIMEOUT_MS = 30_000
 BERWICK_HILLS = "Berwick Hills & Pallister"
 
-WindowMaker = Callable[[Profile], MainWindow]
+WindowMaker = Callable[..., MainWindow]
 
 
 def ward_named(name: str) -> Ward:
@@ -60,15 +57,19 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def make_window(
-    qtbot: QtBot, tmp_path: Path, warnings: list[str]
+    qtbot: QtBot, tmp_path: Path, warnings: list[str], signed_in_profile: Profile
 ) -> Iterator[WindowMaker]:
-    """Opens windows on profiles; closes each at the end (which stops its engine)."""
+    """Opens windows (on the signed-in profile unless given another); closes each at the end.
+
+    Depending on ``signed_in_profile`` makes the windows close (stopping their engines)
+    before that fixture closes the profile under a running sync.
+    """
     windows: list[MainWindow] = []
 
-    def make(profile: Profile) -> MainWindow:
+    def make(profile: Profile | None = None) -> MainWindow:
         folder = tmp_path / f"page-{len(windows)}"
         folder.mkdir()
-        window = open_window(profile, folder)
+        window = open_window(profile or signed_in_profile, folder)
         windows.append(window)
         return window
 
@@ -76,16 +77,39 @@ def make_window(
     for window in windows:
         window.close()
         window.deleteLater()
+    # Delete the web pages now: one left for exit makes QtWebEngine warn about its profile.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, make_window: WindowMaker, signed_in_profile: Profile
-) -> MainWindow:
+def window(qtbot: QtBot, make_window: WindowMaker) -> MainWindow:
     """The signed-in councillor's window, once its first sync has gone through."""
-    made = make_window(signed_in_profile)
+    made = make_window()
     qtbot.waitUntil(lambda: made.sync_status.connection.text() == "Online", timeout=SYNC_TIMEOUT_MS)
     return made
+
+
+def fill_report(qtbot: QtBot, window: MainWindow, ward: Ward, description: str) -> None:
+    """What a councillor does before saving: a click in ``ward``, a category, a description."""
+    point = ward.geometry.representative_point()
+    window.map.bridge.mapClicked(point.y, point.x)  # the slot the page calls on a click
+    form = window.form
+    form.category.setFocus()
+    qtbot.keyClicks(form.category, "Motorbike")
+    assert form.category.currentData() == "motorbike_misuse"
+    qtbot.keyClicks(form.description, description)
+
+
+def run_js(qtbot: QtBot, window: MainWindow, script: str) -> Any:
+    """Runs ``script`` in the map page and returns its value."""
+    found: list[Any] = []
+    window.map.map_page.runJavaScript(script, 0, found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=10_000)
+    return found[0]
+
+
+def save_with_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
 
 def wait_for_sync(qtbot: QtBot, window: MainWindow) -> SyncResult:

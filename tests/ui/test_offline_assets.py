@@ -6,7 +6,8 @@ import pytest
 
 from wardapp.core.taxonomy import default_taxonomy
 from wardapp.core.wards import default_ward_set
-from wardapp.ui.map_page import OfflineMap, build_map_page
+from wardapp.ui.folium_page import OfflineMap
+from wardapp.ui.map_page import map_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CDN_HOSTS = (
@@ -39,7 +40,7 @@ def test_no_shipped_file_names_a_cdn_host() -> None:
 
 
 def test_the_built_page_loads_only_local_files(tmp_path: Path) -> None:
-    page = build_map_page(tmp_path, default_ward_set(), default_taxonomy()).read_text()
+    page = map_page(default_ward_set(), default_taxonomy(), tmp_path).read_text()
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
     for _name, url in OfflineMap.default_js + OfflineMap.default_css:

@@ -42,6 +42,7 @@ class EmbeddedStore:
         self.error: str | None = None
         self._server: uvicorn.Server | None = None
         self._ready = threading.Event()
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="wardapp-aimstore", daemon=True)
 
     def start(self, on_ready: Callable[[str | None], None] | None = None) -> None:
@@ -65,6 +66,9 @@ class EmbeddedStore:
                 create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
             )
             self._server = uvicorn.Server(config)
+            # After the server is set, so a stop() now or later is seen by one side or the other.
+            if self._stopping.is_set():
+                return
             watcher = threading.Thread(target=self._announce, daemon=True)
             watcher.start()
             self._server.run()
@@ -87,6 +91,8 @@ class EmbeddedStore:
             self._on_ready(None)
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Ends the store, also while it is still seeding (it then never starts serving)."""
+        self._stopping.set()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread.is_alive():

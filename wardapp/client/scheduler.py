@@ -4,6 +4,7 @@ Exponential backoff with full jitter (a random wait between 0 and the capped exp
 never shorter than the server's Retry-After. ``trigger()`` syncs now whatever the backoff.
 """
 
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from wardapp.client.sync import SyncObserver, SyncResult
 
 BASE_DELAY_S = 2.0
 MAX_DELAY_S = 300.0
+log = logging.getLogger(__name__)
 
 
 def backoff_delay(
@@ -54,18 +56,25 @@ class SyncScheduler:
         self._failures = 0
         self._wake.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Cancels a running sync between batches and waits for the thread to end."""
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Cancels a running sync between batches and waits; False if it is still running."""
         self._stop.set()
         self._cancel.set()
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._cancel.clear()
-            result = self._sync(self._observer, self._cancel)
+            if self._stop.is_set():  # a stop() between the check above and the clear
+                return
+            try:
+                result = self._sync(self._observer, self._cancel)
+            except Exception as exc:  # a bug must not end background sync for good
+                log.exception("sync failed")
+                result = SyncResult(error=f"Sync failed unexpectedly ({exc!r}); will try again.")
             if self._stop.is_set():
                 return
             self._on_result(result)

@@ -5,6 +5,7 @@ sync runs on the scheduler's own thread. Signals emitted from those threads reac
 through Qt's queued connections, so the UI thread never waits on disk or network.
 """
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from wardapp.client.profile import Profile
 from wardapp.client.scheduler import SyncScheduler
 from wardapp.client.sync import SyncObserver, SyncResult
 
+log = logging.getLogger(__name__)
 DEFAULT_SYNC_INTERVAL_S = 120.0
 SAVED_WILL_SYNC = "Saved — will sync"
 SAVED_AND_SENT = "Saved and sent"
@@ -33,6 +35,7 @@ class Engine(QObject):
     syncStarted = Signal()
     syncProgress = Signal(int, int)
     syncFinished = Signal(object)  # SyncResult
+    lastSync = Signal(object)  # ISO time of the last sync that went through, or None
     userChanged = Signal(object)  # {"username", "role", "wards"} or None
     signInFailed = Signal(str)
     failed = Signal(str)  # anything else, in plain words
@@ -55,13 +58,18 @@ class Engine(QObject):
             self.scheduler.start()
 
     def close(self) -> None:
-        """Stops sync (between batches), finishes queued saves, closes the store."""
+        """Stops sync (between batches), finishes queued saves, closes the store.
+
+        A sync still waiting on a slow server keeps the store open: the process ends soon
+        anyway, and the outbox entry it holds is sent again next time.
+        """
         if self._closed:
             return
         self._closed = True
-        self.scheduler.stop()
+        stopped = self.scheduler.stop()
         self._worker.shutdown(wait=True)
-        self.profile.close()
+        if stopped:
+            self.profile.close()
 
     # --- calls from the window ------------------------------------------------------------
     def save_report(self, values: dict[str, Any], report_id: str) -> None:
@@ -102,11 +110,15 @@ class Engine(QObject):
                 call()
             except ClientError as exc:
                 self.failed.emit(str(exc))
+            except Exception as exc:  # a bug: said in words and logged, never lost silently
+                log.exception("engine call failed")
+                self.failed.emit(f"Something went wrong inside wardapp ({exc!r}); please retry.")
 
         self._worker.submit(guarded)
 
     def _load_start(self) -> None:
         self.userChanged.emit(self.profile.user())
+        self.lastSync.emit(self.profile.last_sync())
         self._publish_reports()
         drafts = self.profile.drafts()
         if drafts:

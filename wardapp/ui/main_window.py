@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         engine.syncStarted.connect(self.sync_status.started)
         engine.syncProgress.connect(self.sync_status.advanced)
         engine.syncFinished.connect(self.sync_finished)
+        engine.lastSync.connect(self.sync_status.set_last_sync)
         engine.userChanged.connect(self.user_changed)
         engine.signInFailed.connect(self._sign_in_failed)
         engine.failed.connect(lambda text: QMessageBox.warning(self, "wardapp", text))
@@ -155,6 +156,12 @@ class MainWindow(QMainWindow):
         self.place_report(lat, lon)
 
     def new_report(self) -> None:
+        """An empty form; a half-written report is thrown away only if the user says so."""
+        if self._has_unsaved_text() and not self.confirm(
+            "Throw away the report you are writing and start a new one?"
+        ):
+            return
+        self.engine.discard_draft(self.current_id)
         self.current_id = str(uuid.uuid4())
         self.form.clear()
         self.map.clear_pin()
@@ -163,14 +170,23 @@ class MainWindow(QMainWindow):
 
     def discard_report(self) -> None:
         self.engine.discard_draft(self.current_id)
+        self.form.clear()
         self.new_report()
+
+    def _has_unsaved_text(self) -> bool:
+        values = self.form.values()
+        return bool(values.get("category") or values.get("description"))
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "wardapp", question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _keep_draft(self, values: dict[str, Any]) -> None:
         self.engine.save_draft(self.current_id, values)
 
     def restore_draft(self, drafts: dict[str, dict[str, Any]]) -> None:
         """A report being written when the app stopped comes back, to finish or discard."""
-        report_id, values = next(iter(drafts.items()))
+        report_id, values = list(drafts.items())[-1]  # the newest
         self.current_id = report_id
         self.form.load(values)
         if values.get("lat") is not None and values.get("lon") is not None:

@@ -1,28 +1,28 @@
-"""The map page, built once by folium from vendored files only, so it works with no network.
+"""The map page, built once per boundary set and taxonomy, then reused from the cache.
 
-folium's own defaults name CDN hosts; the page class below replaces them with the copies
-under ``resources/web``. Everything that changes while the app runs (reports, the pin, the
-user's wards) travels over the QWebChannel bridge instead of rebuilding the page.
+Building it needs folium, which takes a noticeable part of a second to import; a page that
+is already built for the same wards, categories and app version is loaded as it is.
 """
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-import folium
-from branca.element import MacroElement
-from jinja2 import Template
+from platformdirs import user_cache_dir
 
+from wardapp import __version__
 from wardapp.core.resources import resource
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.report_status import STATUS_STYLES
 
+PAGE_FORMAT = 1  # bump when the page's structure changes
 BOUNDARY_ATTRIBUTION = (
     "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
     "contains OS data © Crown copyright and database right 2021"
 )
-PAGE_FILE = "wardmap.html"
 OWN_WARD_STYLE = {"color": "#1b4f9c", "weight": 3, "fillColor": "#1b4f9c", "fillOpacity": 0.08}
 OTHER_WARD_STYLE = {"color": "#555555", "weight": 1.5, "fillColor": "#888888", "fillOpacity": 0.03}
 
@@ -32,41 +32,8 @@ def web_asset(relative_path: str) -> str:
     return Path(str(resource(f"web/{relative_path}"))).resolve().as_uri()
 
 
-class OfflineMap(folium.Map):
-    """folium's Map with Leaflet from disk and none of its CDN extras (jQuery, Bootstrap)."""
-
-    default_js = [  # noqa: RUF012 (folium reads the class attribute)
-        ("leaflet", web_asset("leaflet/leaflet.js")),
-        ("supercluster", web_asset("supercluster/supercluster.min.js")),
-        ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"),
-        ("wardmap", web_asset("wardmap.js")),
-    ]
-    default_css = [  # noqa: RUF012
-        ("leaflet_css", web_asset("leaflet/leaflet.css")),
-        ("wardmap_css", web_asset("wardmap.css")),
-    ]
-
-
-class WardMapSetup(MacroElement):
-    """Hands the map, the ward layer and the legend's data to wardmap.js."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        wardmap.init({{ this.map_name }}, {{ this.wards_name }}, {{ this.config }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, map_name: str, wards_name: str, config: dict[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "WardMapSetup"
-        self.map_name = map_name
-        self.wards_name = wards_name
-        self.config = json.dumps(config)
-
-
-def page_config(wards: WardSet, taxonomy: Taxonomy) -> dict[str, Any]:
+def page_config(taxonomy: Taxonomy) -> dict[str, Any]:
+    """What wardmap.js needs to draw the legend and the reports."""
     return {
         "statuses": {
             key: {"label": s.label, "colour": s.colour} for key, s in STATUS_STYLES.items()
@@ -78,42 +45,23 @@ def page_config(wards: WardSet, taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
-def build_map_page(folder: Path, wards: WardSet, taxonomy: Taxonomy) -> Path:
-    """Writes the page to ``folder`` (a file, not setHtml: that fails silently above 2 MB)."""
-    west, south, east, north = _bounds(wards)
-    page = OfflineMap(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=13,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=True,
-        min_zoom=9,
-        max_zoom=19,
+def default_page_folder() -> Path:
+    return Path(user_cache_dir("wardapp", appauthor=False)) / "map"
+
+
+def map_page(wards: WardSet, taxonomy: Taxonomy, folder: Path | None = None) -> Path:
+    """The page for these wards and categories: from the cache, or built and cached now."""
+    folder = folder or default_page_folder()
+    identity = json.dumps(
+        [PAGE_FORMAT, __version__, wards.version, page_config(taxonomy), web_asset("")]
     )
-    ward_layer = folium.GeoJson(
-        wards.to_geojson(),
-        name="Wards",
-        style_function=lambda _feature: OTHER_WARD_STYLE,
-        highlight_function=lambda _feature: {"weight": 4, "fillOpacity": 0.15},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=True),
-        attribution=BOUNDARY_ATTRIBUTION,
-    )
-    ward_layer.add_to(page)
-    page.fit_bounds([[south, west], [north, east]])
-    page.add_child(
-        WardMapSetup(page.get_name(), ward_layer.get_name(), page_config(wards, taxonomy))
-    )
+    path = folder / f"wardmap-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.html"
+    if path.exists():
+        return path
+    from wardapp.ui.folium_page import build_map_page
+
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PAGE_FILE
-    path.write_text(page.get_root().render(), encoding="utf-8")
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    build_map_page(partial, wards, taxonomy)
+    os.replace(partial, path)  # another process may be building the same page
     return path
-
-
-def _bounds(wards: WardSet) -> tuple[float, float, float, float]:
-    boxes = [w.geometry.bounds for w in wards.wards]
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )

@@ -6,7 +6,6 @@ would leave the machine is blocked and remembered (the self-test reports it).
 """
 
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
-from wardapp.ui.map_page import build_map_page
+from wardapp.ui.map_page import map_page
 from wardapp.ui.report_status import status_key
 
 LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about"})
@@ -167,8 +166,7 @@ class MapView(QWebEngineView):
         self.setAccessibleDescription(
             "Ward map. Click a place to start a report there; arrow keys pan, plus and minus zoom."
         )
-        self._folder = page_folder or Path(tempfile.mkdtemp(prefix="wardapp-map-"))
-        self.page_path = build_map_page(self._folder, wards, taxonomy)
+        self.page_path = map_page(wards, taxonomy, page_folder)
         self.load(QUrl.fromLocalFile(str(self.page_path)))
 
     def _on_ready(self) -> None:

@@ -31,7 +31,6 @@ from wardapp.core.taxonomy import Taxonomy
 from wardapp.ui.my_reports_model import (
     DATE,
     NOTE,
-    STATUS,
     STATUS_FILTERS,
     MyReportsModel,
     ReportFilter,
@@ -118,9 +117,9 @@ class MyReportsPanel(QWidget):
         self.details.setReadOnly(True)
         self.details.setTabChangesFocus(True)
         self.details.setAccessibleName("Details of the chosen report")
-        self.map_button = QPushButton("Show on &map")
+        self.map_button = QPushButton("Sh&ow on map")
         self.correct_button = QPushButton("&Correct…")
-        self.withdraw_button = QPushButton("&Withdraw…")
+        self.withdraw_button = QPushButton("W&ithdraw…")
         self.map_button.setAccessibleName("Show on map")
         self.correct_button.setAccessibleName("Correct report")
         self.withdraw_button.setAccessibleName("Withdraw report")

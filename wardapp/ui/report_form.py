@@ -156,12 +156,17 @@ class ReportForm(QWidget):
         self.occurred_on.setCalendarPopup(True)
         self.occurred_on.setDisplayFormat("dd/MM/yyyy")
         self.occurred_on.setMinimumDate(_qdate(EARLIEST_DATE))
+        self._date_limit = QTimer(self)  # today moves on at midnight while the app stays open
+        self._date_limit.timeout.connect(
+            lambda: self.occurred_on.setMaximumDate(_qdate(uk_today()))
+        )
+        self._date_limit.start(5 * 60 * 1000)
         error = self._error("occurred_on", [self.occurred_on])
         self._row(form, "&Date it happened", self.occurred_on, self.occurred_on, error)
 
         self.time_exact = self._focusable(QRadioButton("E&xact time"), "Exact time known")
-        self.time_rough = self._focusable(QRadioButton("&Roughly"), "Rough time known")
-        self.time_unknown = self._focusable(QRadioButton("&Not known"), "Time not known")
+        self.time_rough = self._focusable(QRadioButton("Ro&ughly"), "Rough time known")
+        self.time_unknown = self._focusable(QRadioButton("N&ot known"), "Time not known")
         self._time_choice = QButtonGroup(self)
         for button in (self.time_exact, self.time_rough, self.time_unknown):
             self._time_choice.addButton(button)
@@ -210,7 +215,7 @@ class ReportForm(QWidget):
         self._observed.addButton(self.by_resident)
         who = _stack(self.by_councillor, self.by_resident, horizontal=True)
         error = self._error("observed_by", [self.by_councillor, self.by_resident], self._who_focus)
-        self._row(form, "W&ho saw it", self.by_councillor, who, error)
+        self._row(form, "Who s&aw it", self.by_councillor, who, error)
 
         self.description = self._focusable(
             QPlainTextEdit(), "What happened", f"Up to {DESCRIPTION_MAX} characters."
@@ -219,7 +224,7 @@ class ReportForm(QWidget):
         self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 5)
         self.counter = QLabel()
         error = self._error("description", [self.description])
-        self._row(form, "&What happened", self.description, self.description, self.counter, error)
+        self._row(form, "What hap&pened", self.description, self.description, self.counter, error)
 
         self.repeat_issue = self._focusable(
             QCheckBox("This &keeps happening"), "This keeps happening"
@@ -227,7 +232,7 @@ class ReportForm(QWidget):
         form.addRow(_stack(self.repeat_issue, self._error("repeat_issue", [self.repeat_issue])))
 
         self.contact = self._focusable(
-            QGroupBox("Resident would like to be c&ontacted"),
+            QGroupBox("Resident would like to be contacted"),
             "Resident would like to be contacted",
             "Tick to add the resident's details.",
         )
@@ -238,13 +243,13 @@ class ReportForm(QWidget):
         self.contact_phone = self._focusable(QLineEdit(), "Resident's phone number")
         self.contact_email = self._focusable(QLineEdit(), "Resident's email address")
         for text, slot, edit in (
-            ("Na&me", "contact_name", self.contact_name),
-            ("&Phone", "contact_phone", self.contact_phone),
+            ("Nam&e", "contact_name", self.contact_name),
+            ("Phone", "contact_phone", self.contact_phone),
             ("Emai&l", "contact_email", self.contact_email),
         ):
             self._row(contact_form, text, edit, edit, self._error(slot, [edit]))
         self.consent = self._focusable(
-            QCheckBox("The resident a&greed that the partnership may contact them"),
+            QCheckBox("The resident agreed that the partnership may contact them"),
             "The resident agreed that the partnership may contact them",
         )
         error = self._error("contact", [self.consent], self._contact_focus)
@@ -264,7 +269,7 @@ class ReportForm(QWidget):
         self.saved_line.setWordWrap(True)
         self.saved_line.hide()
         self.discard_button = self._focusable(
-            QPushButton("Disc&ard"), "Discard report", "Throws away what is in the form."
+            QPushButton("D&iscard"), "Discard report", "Throws away what is in the form."
         )
         self.save_button = self._focusable(
             QPushButton("&Save report"), "Save report", "Keeps it on this computer until synced."

@@ -44,7 +44,7 @@ def map_checks(timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
         )
         engine = Engine(profile)
         wards = profile.ward_set()
-        window = MainWindow(engine, wards, profile.taxonomy(), Path(folder))
+        window = MainWindow(engine, wards, profile.taxonomy())
         window.show()
         result["cold_start_ms"] = since_process_start_ms()
 
