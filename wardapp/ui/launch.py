@@ -24,7 +24,7 @@ def show_window(profile: Profile, sync_interval_s: float | None = None) -> MainW
     return window
 
 
-class _FirstSignIn(QObject):
+class FirstSignIn(QObject):
     """Makes the profile from the dialog's server address and signs in, off the UI thread."""
 
     succeeded = Signal(object)
@@ -92,7 +92,7 @@ def _first_run(
     keep: Callable[[MainWindow], None],
 ) -> int:
     dialog = SignInDialog(None)
-    helper = _FirstSignIn(folder, passphrase)
+    helper = FirstSignIn(folder, passphrase)
 
     def signed_in(profile: Profile) -> None:
         keep(show_window(profile))

@@ -250,6 +250,11 @@ class MainWindow(QMainWindow):
 
     def show_sign_in(self) -> None:
         dialog = SignInDialog(self, server_url=self.engine.server_url)
+        # This profile belongs to one AIM store; its reports must not go to another.
+        dialog.server_url.setReadOnly(True)
+        dialog.server_url.setAccessibleDescription(
+            "The AIM store this profile belongs to; it cannot be changed here."
+        )
         dialog.signInRequested.connect(self._sign_in_requested)
         self.sign_in_dialog = dialog
         dialog.finished.connect(lambda _result: setattr(self, "sign_in_dialog", None))
