@@ -36,13 +36,18 @@ from tests.ui.fixtures import (
 )
 from wardapp.client.profile import Profile
 from wardapp.core.report import uk_today
-from wardapp.ui.main_window import MainWindow, window_widgets
+from wardapp.ui.main_window import MainWindow
 from wardapp.ui.map_view import MapView
 from wardapp.ui.my_reports_model import NOTE
 from wardapp.ui.report_form import NO_LOCATION
 
 BIKES = "Two off-road bikes on the field every evening"
 SAVE_TIMEOUT_MS = 10_000
+
+
+def window_widgets(window: QWidget) -> list[QWidget]:
+    """Every widget under ``window`` that can take keyboard focus."""
+    return [w for w in window.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
 
 
 def tick(qtbot: QtBot, button: QAbstractButton) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar
 
 from wardapp import __version__
 from wardapp.client.reports import MyReport
@@ -286,8 +286,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.engine.close()
         super().closeEvent(event)
-
-
-def window_widgets(window: QWidget) -> list[QWidget]:
-    """Every focusable widget under ``window`` (the accessibility test walks these)."""
-    return [w for w in window.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus]

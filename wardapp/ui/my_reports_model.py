@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
+from wardapp.ui.report_status import STATUS_STYLES, status_key
 
 COLUMNS = ("Date", "Category", "Ward", "Status", "Analyst's note")
 DATE, CATEGORY, WARD, STATUS, NOTE = range(len(COLUMNS))
@@ -29,29 +30,13 @@ WARD_CODE_ROLE = Qt.ItemDataRole.UserRole + 3
 CATEGORY_CODE_ROLE = Qt.ItemDataRole.UserRole + 4
 SORT_ROLE = Qt.ItemDataRole.UserRole + 5
 
-ATTENTION = "attention"
 # (words in the status filter, the status key it keeps; None keeps every report)
 STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
     ("All", None),
-    ("Waiting to send", "pending"),
-    ("Received", "received"),
-    ("Assessed", "assessed"),
-    ("Actioned", "actioned"),
-    ("Closed", "closed"),
-    ("Withdrawn", "withdrawn"),
-    ("Needs your attention", ATTENTION),
+    *((style.label, key) for key, style in STATUS_STYLES.items()),
 )
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def status_key(mine: MyReport) -> str:
-    """The status filter a report falls under."""
-    if mine.sync_state == "pending":
-        return "pending"
-    if mine.sync_state in ("rejected", "conflict"):
-        return ATTENTION
-    return mine.server_status or "received"
 
 
 def status_text(mine: MyReport) -> str:

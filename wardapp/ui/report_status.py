@@ -28,9 +28,9 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 
 
 def status_key(report: MyReport) -> str:
-    """The stage the author should see: the server's word once there is one."""
+    """The stage the author should see: a change not yet sent first, then the server's word."""
+    if report.sync_state == "pending":
+        return "pending"
     if report.sync_state in ("rejected", "conflict"):
         return "attention"
-    if report.server_status:
-        return report.server_status
-    return "pending" if report.sync_state == "pending" else "sent"
+    return report.server_status or "sent"
