@@ -92,14 +92,16 @@ def port_is_closed(port: int) -> bool:
 
 
 @pytest.mark.slow
-def test_demo_starts_serves_the_demo_account_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    data = tmp_path / "demo"
+def test_demo_store_starts_serves_the_demo_account_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """`wardapp demo --server-only`: the demo's AIM store alone, gone without a trace on Ctrl+C."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     port = free_loopback_port()
     log = tmp_path / "demo.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(SCRIPT), "demo", "--data-dir", str(data), "--port", str(port)],
-            env=clean_env(tmp_path / "home"),
+            [str(SCRIPT), "demo", "--server-only", "--port", str(port)],
+            env={**clean_env(tmp_path / "home"), "TMPDIR": str(temporary)},
             stdout=sink,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -121,12 +123,13 @@ def test_demo_starts_serves_the_demo_account_and_stops_on_ctrl_c(tmp_path: Path)
         headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
         mine = httpx2.get(f"{url}/v1/reports/mine", headers=headers)
         assert mine.status_code == 200 and mine.json()["items"]
-        assert (data / "aimstore.db").is_file()
+        assert any(temporary.rglob("aimstore.db"))  # the demo's data lives in a temporary folder
 
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
         assert port_is_closed(port)
         assert "Traceback" not in log.read_text()
+        assert list(temporary.iterdir()) == []
     finally:
         if process.poll() is None:
             process.kill()
