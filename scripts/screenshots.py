@@ -40,7 +40,7 @@ def pause(seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--font-scale", type=float, default=1.0)
+    parser.add_argument("--font-scale", type=float, default=1.0, choices=(1.0, 1.25, 1.5, 2.0))
     args = parser.parse_args()
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         if not shutil.which("xvfb-run"):
@@ -50,7 +50,7 @@ def main() -> int:
         return subprocess.call(command)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
-    from PySide6.QtGui import QFont, QGuiApplication
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QWidget
 
     from wardapp.aimstore.embedded import EmbeddedStore
@@ -58,14 +58,17 @@ def main() -> int:
     from wardapp.core.wards import default_ward_set
     from wardapp.ui.demo import start_demo
     from wardapp.ui.qt_setup import application
+    from wardapp.ui.settings import AppSettings, SettingsStore
+    from wardapp.ui.settings_dialog import SettingsDialog
     from wardapp.ui.sign_in import SignInDialog
 
-    app = application()
-    if args.font_scale != 1.0:
-        font = QFont(app.font())
-        font.setPointSizeF(font.pointSizeF() * args.font_scale)
-        app.setFont(font)
-    suffix = "" if args.font_scale == 1.0 else f"-{int(args.font_scale * 100)}pct"
+    # The user's own settings stay out of it: a temporary settings file with this text size.
+    settings_home = tempfile.mkdtemp(prefix="wardapp-shots-config-")
+    os.environ["XDG_CONFIG_HOME"] = settings_home
+    percent = int(args.font_scale * 100)
+    _app = application()  # kept for the whole run
+    SettingsStore().save(AppSettings(font_scale=percent))
+    suffix = "" if percent == 100 else f"-{percent}pct"
     OUT.mkdir(parents=True, exist_ok=True)
 
     def shoot(widget: QWidget, name: str) -> None:
@@ -108,6 +111,11 @@ def main() -> int:
             dialog.show()
             shoot(dialog, "sign-in")
             dialog.close()
+
+            settings = SettingsDialog(window.preferences.settings, window)
+            settings.show()
+            shoot(settings, "settings")
+            settings.close()
         finally:
             window.close()
             store.stop()

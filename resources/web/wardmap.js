@@ -4,10 +4,12 @@
   "use strict";
   var state = { leaflet: typeof L !== "undefined", ready: false, wardsDrawn: 0,
                 wardsTotal: 0, reports: 0, drawnPoints: 0, drawnClusters: 0,
-                lastRenderMs: 0, errors: [] };
+                lastRenderMs: 0, basemap: null, basemapUrl: null, tilesLoading: false,
+                tilesLoaded: 0, tilesErrored: 0, errors: [] };
   window.addEventListener("error", function (e) { state.errors.push(String(e.message)); });
 
   var map, wards, config, bridge = null, index = null, renderer, reportsLayer, pin = null;
+  var layerControl = null, basemap = null;
   var features = [], byId = {}, hidden = {}, ownWards = {};
 
   function send(name) {
@@ -29,8 +31,8 @@
   function pointMarker(feature) {
     var p = feature.properties, style = config.statuses[p.status] || config.statuses.pending;
     var marker = L.circleMarker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
-      renderer: renderer, radius: 7, weight: 2, color: "#ffffff", fillColor: style.colour,
-      fillOpacity: 0.95 });
+      renderer: renderer, radius: 8, weight: 2, color: "#ffffff", fillColor: style.colour,
+      fillOpacity: 0.95, shape: style.shape });
     marker.bindTooltip((config.categories[p.category] || p.category) + " — " + p.date +
                        " — " + style.label);
     marker.on("click", function (e) { L.DomEvent.stopPropagation(e); send("reportClicked", p.id); });
@@ -125,6 +127,45 @@
     wards.setStyle(wardStyle);
   }
 
+  function escapeText(text) {
+    var box = document.createElement("span");
+    box.textContent = String(text || "");
+    return box.innerHTML;  // Leaflet puts names and attributions in as HTML
+  }
+
+  // The street map under the wards: tiles come from the app over wardtiles:, never the web.
+  function setBasemap(json) {
+    var cfg = json ? JSON.parse(json) : null;
+    if (basemap) {
+      layerControl.removeLayer(basemap);
+      map.removeLayer(basemap);
+      basemap = null;
+    }
+    state.basemap = cfg ? cfg.name : null;
+    state.basemapUrl = cfg ? cfg.url : null;
+    state.tilesLoaded = 0;
+    state.tilesErrored = 0;
+    state.tilesLoading = false;
+    if (!cfg) { return; }
+    var options = { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom,
+                    attribution: escapeText(cfg.attribution) };
+    if (typeof cfg.maxNativeZoom === "number") { options.maxNativeZoom = cfg.maxNativeZoom; }
+    if (cfg.bounds) { options.bounds = L.latLngBounds(cfg.bounds); }
+    basemap = L.tileLayer(cfg.url, options);
+    basemap.on("tileload", function () { state.tilesLoaded += 1; });
+    basemap.on("tileerror", function () { state.tilesErrored += 1; });
+    basemap.on("loading", function () { state.tilesLoading = true; });
+    basemap.on("load", function () { state.tilesLoading = false; });
+    basemap.addTo(map);  // the tile pane lies under the wards' overlay pane
+    layerControl.addOverlay(basemap, escapeText(cfg.name || "Street map"));
+  }
+
+  function viewport() {
+    var b = map.getBounds();
+    return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth(),
+             zoom: map.getZoom() };
+  }
+
   var legendCounts = {};
   function updateLegendCounts() {
     var counts = {};
@@ -138,11 +179,12 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var box = L.DomUtil.create("details", "wardmap-legend");
-      box.open = true;
+      box.open = map.getSize().y >= 560;  // on a small map (or large text) it starts folded
       var html = "<summary>Legend</summary><div class='wardmap-legend-title'>My reports</div>";
       Object.keys(config.statuses).forEach(function (key) {
-        html += "<div><span class='wardmap-swatch' style='background:" + config.statuses[key].colour +
-                "'></span>" + config.statuses[key].label + "</div>";
+        var status = config.statuses[key];
+        html += "<div>" + wardmapShapes.svg(status.shape, status.colour, 16) + " " +
+                status.label + "</div>";
       });
       box.innerHTML = html;
       var categories = L.DomUtil.create("details", "wardmap-categories", box);
@@ -164,6 +206,16 @@
     legend.addTo(map);
   }
 
+  // Leaflet drops a zoom asked for while another is animating (the page's first fitBounds
+  // animates just as the page says it is ready): such a request waits for it to end.
+  function whenStill(call) {
+    if (map._animatingZoom) {
+      map.once("zoomend", function () { whenStill(call); });
+    } else {
+      call();
+    }
+  }
+
   function connectBridge() {
     if (typeof QWebChannel === "undefined" || typeof qt === "undefined") { return; }
     new QWebChannel(qt.webChannelTransport, function (channel) {
@@ -171,10 +223,15 @@
       bridge.reportsChanged.connect(setReports);
       bridge.pinRequested.connect(setPin);
       bridge.pinCleared.connect(clearPin);
-      bridge.boundsRequested.connect(function (s, w, n, e) { map.fitBounds([[s, w], [n, e]]); });
-      bridge.viewRequested.connect(function (lat, lon, zoom) { map.setView([lat, lon], zoom); });
+      bridge.boundsRequested.connect(function (s, w, n, e) {
+        whenStill(function () { map.fitBounds([[s, w], [n, e]]); });
+      });
+      bridge.viewRequested.connect(function (lat, lon, zoom) {
+        whenStill(function () { map.setView([lat, lon], zoom); });
+      });
       bridge.ownWardsChanged.connect(setOwnWards);
       bridge.reportFocused.connect(focusReport);
+      bridge.basemapChanged.connect(setBasemap);
       state.ready = true;
       send("pageReady");
     });
@@ -190,8 +247,8 @@
       L.Icon.Default.imagePath = config.markerImages;
       renderer = L.canvas({ padding: 0.3 });
       reportsLayer = L.layerGroup().addTo(map);
-      L.control.layers(null, { "Wards": wards, "My reports": reportsLayer },
-                       { collapsed: false }).addTo(map);
+      layerControl = L.control.layers(null, { "Wards": wards, "My reports": reportsLayer },
+                                      { collapsed: false }).addTo(map);
       addLegend();
       map.on("moveend", render);
       map.on("click", function (e) {
@@ -202,6 +259,8 @@
       map.on("moveend zoomend", countDrawnWards);
       connectBridge();
     },
-    setReports: setReports
+    setReports: setReports,
+    setBasemap: setBasemap,
+    viewport: viewport
   };
 })();

@@ -28,9 +28,11 @@ class OfflineMap(folium.Map):
 
     default_js = [  # noqa: RUF012 (folium reads the class attribute)
         ("leaflet", web_asset("leaflet/leaflet.js")),
+        ("wardmap_shapes", web_asset("wardmap-shapes.js")),
         ("supercluster", web_asset("supercluster/supercluster.min.js")),
         ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"),
         ("wardmap", web_asset("wardmap.js")),
+        ("wardmap_keyboard", web_asset("wardmap-keyboard.js")),
     ]
     default_css = [  # noqa: RUF012
         ("leaflet_css", web_asset("leaflet/leaflet.css")),

@@ -12,16 +12,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar
 
-from wardapp import __version__
 from wardapp.client.reports import MyReport
 from wardapp.client.sync import SyncResult
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
+from wardapp.ui.about import AboutDialog
 from wardapp.ui.engine import SAVED_AND_SENT, Engine
 from wardapp.ui.map_view import MapView
 from wardapp.ui.my_reports import MyReportsPanel
 from wardapp.ui.place_finder import PlaceFinder
+from wardapp.ui.preferences import Preferences
 from wardapp.ui.report_form import ReportForm
+from wardapp.ui.settings import AppSettings, SettingsStore
 from wardapp.ui.sign_in import SignInDialog
 from wardapp.ui.sync_status import SyncStatus
 
@@ -33,6 +35,8 @@ class MainWindow(QMainWindow):
         wards: WardSet,
         taxonomy: Taxonomy,
         page_folder: Path | None = None,
+        settings: AppSettings | None = None,
+        settings_store: SettingsStore | None = None,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -58,13 +62,19 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 520])
+        # The panel gets room for about 65 characters, so larger text is not cut off.
+        panel = min(max(520, self.fontMetrics().averageCharWidth() * 65), 1280 * 3 // 5)
+        splitter.setSizes([1280 - panel, panel])
         self.setCentralWidget(splitter)
+        self.preferences = Preferences(
+            self, self.map, engine, settings or AppSettings(), settings_store
+        )
         self.place_finder = PlaceFinder(wards)
         self.sync_status = SyncStatus()
         self.statusBar().addPermanentWidget(self.sync_status, 1)
         self._build_actions()
         self._connect()
+        self.preferences.apply_at_start()
 
     # --- building -------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -85,15 +95,23 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         about_action = QAction("&About wardapp", self)
-        about_action.triggered.connect(self.show_about)
+        about_action.triggered.connect(lambda: AboutDialog(self).open())
+        settings_action = QAction("S&ettings…", self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.preferences.edit)
+        self.save_area_action = QAction("Save this &area for offline use…", self)
+        self.save_area_action.triggered.connect(self.preferences.save_area)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.sign_in_action, self.sign_out_action])
         file_menu.addSeparator()
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         report_menu = menu.addMenu("&Report")
         report_menu.addActions([self.new_action, self.save_action, self.sync_action])
+        menu.addMenu("&View").addAction(self.save_area_action)
         menu.addMenu("&Help").addAction(about_action)
 
         toolbar = QToolBar("Main")
@@ -271,17 +289,6 @@ class MainWindow(QMainWindow):
 
     def sync_finished(self, result: SyncResult) -> None:
         self.sync_status.finished(result)
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About wardapp",
-            f"<h3>wardapp {__version__}</h3><p>Log community-safety intelligence on a map, "
-            "offline if need be, and sync it to your partnership's AIM store.</p>"
-            "<p>Map: Leaflet (BSD-2-Clause), supercluster and kdbush (ISC).<br>"
-            "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
-            "contains OS data © Crown copyright and database right 2021.</p>",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.engine.close()

@@ -18,7 +18,7 @@ from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.report_status import STATUS_STYLES
 
-PAGE_FORMAT = 1  # bump when the page's structure changes
+PAGE_FORMAT = 3  # bump when the page's structure changes
 BOUNDARY_ATTRIBUTION = (
     "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
     "contains OS data © Crown copyright and database right 2021"
@@ -36,7 +36,8 @@ def page_config(taxonomy: Taxonomy) -> dict[str, Any]:
     """What wardmap.js needs to draw the legend and the reports."""
     return {
         "statuses": {
-            key: {"label": s.label, "colour": s.colour} for key, s in STATUS_STYLES.items()
+            key: {"label": s.label, "colour": s.colour, "shape": s.shape}
+            for key, s in STATUS_STYLES.items()
         },
         "categories": {c.code: c.label for c in taxonomy.categories},
         "ownWardStyle": OWN_WARD_STYLE,

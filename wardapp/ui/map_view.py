@@ -7,6 +7,7 @@ would leave the machine is blocked and remembered (the self-test reports it).
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from wardapp.core.wards import WardSet
 from wardapp.ui.map_page import map_page
 from wardapp.ui.report_status import status_key
 
-LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about"})
+LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about", "wardtiles"})
 
 
 class OfflineGuard(QWebEngineUrlRequestInterceptor):
@@ -86,6 +87,7 @@ class MapBridge(QObject):
     viewRequested = Signal(float, float, int)
     ownWardsChanged = Signal(str)
     reportFocused = Signal(str)
+    basemapChanged = Signal(str)  # a street-map layer as JSON, or "" for none
 
     clicked = Signal(float, float)
     moved = Signal(float, float)
@@ -120,6 +122,21 @@ def offline_guard() -> OfflineGuard:
         _guard = OfflineGuard(profile)
         profile.setUrlRequestInterceptor(_guard)
     return _guard
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """What the map shows now: its edges in degrees and its zoom level."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    zoom: float
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return self.west, self.south, self.east, self.north
 
 
 def report_points(reports: Sequence[MyReport]) -> list[dict[str, Any]]:
@@ -164,7 +181,8 @@ class MapView(QWebEngineView):
         self.ready = self.bridge.ready
         self.setAccessibleName("Map")
         self.setAccessibleDescription(
-            "Ward map. Click a place to start a report there; arrow keys pan, plus and minus zoom."
+            "Ward map. Click a place to start a report there, or use the keyboard: arrow keys "
+            "move the map under the crosshair, plus and minus zoom, Enter places the report."
         )
         self.page_path = map_page(wards, taxonomy, page_folder)
         self.load(QUrl.fromLocalFile(str(self.page_path)))
@@ -214,6 +232,11 @@ class MapView(QWebEngineView):
     def focus_report(self, report_id: str) -> None:
         self._when_ready(lambda: self.bridge.reportFocused.emit(report_id))
 
+    def set_basemap(self, config: dict[str, Any] | None) -> None:
+        """A street map under the wards (config from ``basemap.apply_basemap``); None: none."""
+        text = json.dumps(config) if config else ""
+        self._when_ready(lambda: self.bridge.basemapChanged.emit(text))
+
     # --- state out (self-test, tests) ---------------------------------------------------
     def read_state(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """The page's own account of itself: Leaflet loaded, wards drawn, errors."""
@@ -222,4 +245,18 @@ class MapView(QWebEngineView):
             callback(json.loads(value) if isinstance(value, str) else {})
 
         script = "JSON.stringify(window.wardmap ? window.wardmap.state : {leaflet: false})"
+        self.map_page.runJavaScript(script, 0, parse)
+
+    def read_view(self, callback: Callable[[Viewport | None], None]) -> None:
+        """The area on screen now (None before the page is ready), e.g. to save it offline."""
+
+        def parse(value: Any) -> None:
+            try:
+                found: dict[str, Any] = json.loads(value) if isinstance(value, str) else {}
+                view = Viewport(**{k: float(found[k]) for k in Viewport.__dataclass_fields__})
+            except (TypeError, KeyError, ValueError):
+                view = None
+            callback(view)
+
+        script = "JSON.stringify(window.wardmap && wardmap.viewport ? wardmap.viewport() : null)"
         self.map_page.runJavaScript(script, 0, parse)

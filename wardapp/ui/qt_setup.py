@@ -15,6 +15,9 @@ def prepare_environment() -> None:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags.split():
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    from wardapp.ui.tile_scheme import register_tile_scheme  # the scheme must precede the app
+
+    register_tile_scheme()
 
 
 def application(argv: list[str] | None = None) -> QApplication:

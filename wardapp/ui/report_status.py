@@ -1,7 +1,8 @@
 """How a report's place in its journey is shown: one key, label and colour for each stage.
 
-The colours are the Okabe-Ito palette, told apart by most colour-blind readers; the label
-always goes with the colour, so colour is never the only signal.
+The colours are the Okabe-Ito palette, told apart by most colour-blind readers; each stage
+also has its own marker shape and the label goes with both, so colour is never the only
+signal.
 """
 
 from dataclasses import dataclass
@@ -13,17 +14,18 @@ from wardapp.client.reports import MyReport
 class StatusStyle:
     label: str
     colour: str
+    shape: str  # drawn by resources/web/wardmap-shapes.js
 
 
 STATUS_STYLES: dict[str, StatusStyle] = {
-    "pending": StatusStyle("Waiting to send", "#7a7a7a"),
-    "sent": StatusStyle("Sent", "#56b4e9"),
-    "received": StatusStyle("Received", "#0072b2"),
-    "assessed": StatusStyle("Assessed", "#e69f00"),
-    "actioned": StatusStyle("Actioned", "#009e73"),
-    "closed": StatusStyle("Closed", "#000000"),
-    "withdrawn": StatusStyle("Withdrawn", "#cc79a7"),
-    "attention": StatusStyle("Needs your attention", "#d55e00"),
+    "pending": StatusStyle("Waiting to send", "#7a7a7a", "circle"),
+    "sent": StatusStyle("Sent", "#56b4e9", "triangle-down"),
+    "received": StatusStyle("Received", "#0072b2", "plus"),
+    "assessed": StatusStyle("Assessed", "#e69f00", "diamond"),
+    "actioned": StatusStyle("Actioned", "#009e73", "star"),
+    "closed": StatusStyle("Closed", "#000000", "square"),
+    "withdrawn": StatusStyle("Withdrawn", "#cc79a7", "cross"),
+    "attention": StatusStyle("Needs your attention", "#d55e00", "triangle"),
 }
 
 
