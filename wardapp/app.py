@@ -94,8 +94,7 @@ def _serve_demo(store: Any) -> int:
             "Press Ctrl+C to stop.\n",
             flush=True,
         )
-        while store.wait_ready(3600):
-            pass
+        store.wait_stopped()
         return 0
     finally:
         store.stop()

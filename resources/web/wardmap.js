@@ -33,8 +33,8 @@
     var marker = L.circleMarker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
       renderer: renderer, radius: 8, weight: 2, color: "#ffffff", fillColor: style.colour,
       fillOpacity: 0.95, shape: style.shape });
-    marker.bindTooltip((config.categories[p.category] || p.category) + " — " + p.date +
-                       " — " + style.label);
+    marker.bindTooltip(escapeText((config.categories[p.category] || p.category) + " — " +
+                                  p.date + " — " + style.label));
     marker.on("click", function (e) { L.DomEvent.stopPropagation(e); send("reportClicked", p.id); });
     return marker;
   }
@@ -117,7 +117,8 @@
     var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
     map.setView(latlng, Math.max(map.getZoom(), 17));
     L.popup({ autoClose: true }).setLatLng(latlng)
-      .setContent(config.categories[f.properties.category] || f.properties.category).openOn(map);
+      .setContent(escapeText(config.categories[f.properties.category] || f.properties.category))
+      .openOn(map);
   }
 
   function setOwnWards(json) {

@@ -38,6 +38,8 @@ def test_a_wrong_password_is_said_in_plain_words(
     message = failed.args[0]
     assert "password" in message.lower()
     assert "Traceback" not in message
+    # Nothing is kept of a failed first attempt: a mistyped address can be typed again.
+    qtbot.waitUntil(lambda: not (tmp_path / "profile").exists(), timeout=5000)
 
 
 def test_an_unsafe_server_address_is_refused_before_any_request(

@@ -54,6 +54,11 @@ class EmbeddedStore:
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> bool:
         return self._ready.wait(timeout) and self.error is None
 
+    def wait_stopped(self) -> None:
+        """Until the server thread ends (Ctrl+C reaches the caller between waits)."""
+        while self._thread.is_alive():
+            self._thread.join(1.0)
+
     def _run(self) -> None:
         try:
             settings = AimStoreSettings(database_url=f"sqlite:///{self.database}")

@@ -72,9 +72,12 @@ class SyncScheduler:
                 return
             try:
                 result = self._sync(self._observer, self._cancel)
-            except Exception as exc:  # a bug must not end background sync for good
+            except Exception:  # a bug must not end background sync for good
                 log.exception("sync failed")
-                result = SyncResult(error=f"Sync failed unexpectedly ({exc!r}); will try again.")
+                result = SyncResult(
+                    error="Sync stopped on an unexpected problem; it will try again. "
+                    "Your reports are kept on this computer."
+                )
             if self._stop.is_set():
                 return
             self._on_result(result)

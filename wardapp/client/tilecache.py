@@ -124,8 +124,8 @@ class TileCache:
 
     def put(self, key: str, data: bytes) -> bool:
         """Keeps a tile; False when it is bigger than the whole cache (or the cache is closed)."""
-        if len(data) > self.max_bytes:
-            return False
+        if len(data) > self.max_bytes or self._db is None:
+            return False  # a closed cache writes no file it would never evict
         name = self.file_name(key)
         path = self.folder / "tiles" / name
         path.parent.mkdir(exist_ok=True)

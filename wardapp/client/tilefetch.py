@@ -171,7 +171,7 @@ class OnlineTiles:
             retries = Retry(
                 total=1, connect=0, read=0, status=1, backoff_factor=0.5,
                 status_forcelist=(502, 503, 504), allowed_methods=("GET",),
-                raise_on_status=False, respect_retry_after_header=True,
+                raise_on_status=False, respect_retry_after_header=False,  # never sleep for hours
             )  # fmt: skip
             adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2, max_retries=retries)
             session.mount("https://", adapter)
@@ -195,7 +195,10 @@ class OnlineTiles:
             self.offline += 1
             return None
         try:
-            response = self._session().get(self.url(z, x, y), timeout=self.timeout)
+            # No redirects: they could lead past the address checks (to plain http elsewhere).
+            response = self._session().get(
+                self.url(z, x, y), timeout=self.timeout, allow_redirects=False
+            )
         except requests.RequestException:
             self._offline_until = time.monotonic() + self.offline_backoff_s
             self.offline += 1

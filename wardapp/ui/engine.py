@@ -43,7 +43,9 @@ class Engine(QObject):
     def __init__(self, profile: Profile, sync_interval_s: float = DEFAULT_SYNC_INTERVAL_S) -> None:
         super().__init__()
         self.profile = profile
+        # Saves and drafts (disk only) never queue behind sign-in or sign-out (network).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-engine")
+        self._account = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-account")
         self._observer = _ProgressSignal(self.syncProgress)
         self.scheduler = SyncScheduler(
             self._sync, sync_interval_s, self.syncFinished.emit, self._observer
@@ -67,7 +69,8 @@ class Engine(QObject):
             return
         self._closed = True
         stopped = self.scheduler.stop()
-        self._worker.shutdown(wait=True)
+        self._worker.shutdown(wait=True)  # queued saves and drafts reach the disk
+        self._account.shutdown(wait=False, cancel_futures=True)
         if stopped:
             self.profile.close()
 
@@ -91,17 +94,17 @@ class Engine(QObject):
         self.scheduler.trigger()
 
     def sign_in(self, username: str, password: str) -> None:
-        self._run(lambda: self._sign_in(username, password))
+        self._run(lambda: self._sign_in(username, password), self._account)
 
     def sign_out(self) -> None:
-        self._run(self._sign_out)
+        self._run(self._sign_out, self._account)
 
     @property
     def server_url(self) -> str:
         return str(self.profile.settings["server_url"])
 
     # --- on the worker thread ---------------------------------------------------------------
-    def _run(self, call: Callable[[], None]) -> None:
+    def _run(self, call: Callable[[], None], pool: ThreadPoolExecutor | None = None) -> None:
         if self._closed:
             return
 
@@ -110,11 +113,14 @@ class Engine(QObject):
                 call()
             except ClientError as exc:
                 self.failed.emit(str(exc))
-            except Exception as exc:  # a bug: said in words and logged, never lost silently
+            except Exception:  # a bug: said in words and logged, never lost silently
                 log.exception("engine call failed")
-                self.failed.emit(f"Something went wrong inside wardapp ({exc!r}); please retry.")
+                self.failed.emit(
+                    "Something went wrong inside wardapp and that step was not done. "
+                    "Please try again; your saved reports are safe."
+                )
 
-        self._worker.submit(guarded)
+        (pool or self._worker).submit(guarded)
 
     def _load_start(self) -> None:
         self.userChanged.emit(self.profile.user())
@@ -174,6 +180,8 @@ class Engine(QObject):
         result = self.profile.sync_once(observer, cancel)
         if not self._closed:
             self._publish_reports()
+            if result.signed_out:  # the AIM store no longer accepts this device's sign-in
+                self.userChanged.emit(None)
         return result
 
 

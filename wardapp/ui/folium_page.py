@@ -56,7 +56,8 @@ class WardMapSetup(MacroElement):
         self._name = "WardMapSetup"
         self.map_name = map_name
         self.wards_name = wards_name
-        self.config = json.dumps(config)
+        # Inside a <script>: no "<" may end it early, whatever a category is called.
+        self.config = json.dumps(config).replace("<", "\\u003c")
 
 
 def build_map_page(path: Path, wards: WardSet, taxonomy: Taxonomy) -> None:

@@ -1,5 +1,8 @@
 """Opening the app: the profile (asking for a server and account on first use), then the window."""
 
+import json
+import logging
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -7,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from wardapp.client.errors import ClientError
+from wardapp.client.errors import ClientError, StoreUnreadable
 from wardapp.client.profile import Profile
 from wardapp.ui.engine import Engine
 from wardapp.ui.font_scale import apply_font_scale
@@ -15,6 +18,8 @@ from wardapp.ui.main_window import MainWindow
 from wardapp.ui.qt_setup import application
 from wardapp.ui.settings import AppSettings, SettingsStore
 from wardapp.ui.sign_in import SignInDialog
+
+log = logging.getLogger(__name__)
 
 
 def user_settings() -> tuple[AppSettings, SettingsStore]:
@@ -53,20 +58,36 @@ class FirstSignIn(QObject):
 
     def attempt(self, url: str, username: str, password: str) -> None:
         def work() -> None:
+            fresh = not self.folder.exists()
             try:
                 profile = Profile.open(
                     self.folder, url, passphrase=self.passphrase, ca_bundle=self.ca_bundle
                 )
-                try:
-                    profile.sign_in(username, password)
-                except ClientError:
-                    profile.close()
-                    raise
-                self.succeeded.emit(profile)
-            except ClientError as exc:
-                self.failed.emit(str(exc))
+            except Exception as exc:
+                self._give_up(exc, fresh)
+                return
+            try:
+                profile.sign_in(username, password)
+            except Exception as exc:
+                profile.close()
+                self._give_up(exc, fresh)
+                return
+            self.succeeded.emit(profile)
 
         threading.Thread(target=work, name="wardapp-first-sign-in", daemon=True).start()
+
+    def _give_up(self, exc: Exception, fresh: bool) -> None:
+        """Says why in words; a profile made for a mistyped address is not kept."""
+        if fresh:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        if isinstance(exc, ClientError):
+            self.failed.emit(str(exc))
+        else:
+            log.exception("first sign-in failed")
+            self.failed.emit(
+                f"wardapp could not set up your profile in {self.folder}. "
+                "Check that the folder can be written to, then try again."
+            )
 
 
 def _ask_passphrase(message: str) -> str | None:
@@ -77,30 +98,36 @@ def _ask_passphrase(message: str) -> str | None:
 def open_profile(
     folder: Path, passphrase: str | None, ca_bundle: str | None = None
 ) -> Profile | None:
-    """The existing profile, asking for its passphrase when it has one; None if none exists."""
-    if not (folder / "profile.json").exists():
-        return None
+    """The existing profile, asking for its passphrase when it has one; None if the user
+    would rather not type it."""
+    protected = json.loads((folder / "profile.json").read_text()).get("key_source") == "passphrase"
+    prompt = "This profile is protected by a passphrase.\n\nPassphrase:"
     while True:
+        if protected and passphrase is None:
+            passphrase = _ask_passphrase(prompt)
+            if passphrase is None:
+                return None
         try:
             return Profile.open(folder, passphrase=passphrase, ca_bundle=ca_bundle)
-        except ClientError as exc:
-            if "passphrase" not in str(exc):
+        except StoreUnreadable:
+            if not protected:
                 raise
-            passphrase = _ask_passphrase(f"{exc}\n\nPassphrase:")
-            if passphrase is None:
-                raise
+            passphrase = None
+            prompt = "That passphrase did not open the profile. Try again.\n\nPassphrase:"
 
 
 def run_app(folder: Path, passphrase: str | None = None) -> int:
     app = application()
     windows: list[MainWindow] = []
     settings, _store = user_settings()
-    try:
-        profile = open_profile(folder, passphrase, settings.ca_bundle_path)
-    except ClientError as exc:
-        QMessageBox.critical(None, "wardapp", str(exc))
-        return 1
-    if profile is not None:
+    if (folder / "profile.json").exists():
+        try:
+            profile = open_profile(folder, passphrase, settings.ca_bundle_path)
+        except ClientError as exc:
+            QMessageBox.critical(None, "wardapp", str(exc))
+            return 1
+        if profile is None:
+            return 0
         windows.append(show_window(profile))
         return app.exec()
     return _first_run(app, FirstSignIn(folder, passphrase, settings.ca_bundle_path), windows.append)

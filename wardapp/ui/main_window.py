@@ -218,6 +218,11 @@ class MainWindow(QMainWindow):
         mine = self.engine_report(report_id)
         if mine is None:
             return
+        if self._has_unsaved_text() and not self.confirm(
+            "Throw away the report you are writing and correct this one instead?"
+        ):
+            return
+        self.engine.discard_draft(self.current_id)
         self.current_id = report_id
         self.form.load(mine.report)
         lat, lon = float(mine.report["lat"]), float(mine.report["lon"])
@@ -291,5 +296,6 @@ class MainWindow(QMainWindow):
         self.sync_status.finished(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.form.flush_draft()  # the last keystrokes are kept before the engine stops
         self.engine.close()
         super().closeEvent(event)

@@ -18,7 +18,7 @@ from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.report_status import STATUS_STYLES
 
-PAGE_FORMAT = 3  # bump when the page's structure changes
+PAGE_FORMAT = 4  # bump when the page's structure changes
 BOUNDARY_ATTRIBUTION = (
     "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
     "contains OS data © Crown copyright and database right 2021"

@@ -55,6 +55,7 @@ class MapPage(QWebEnginePage):
     def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self.console_errors: list[str] = []
+        self.home: QUrl | None = None  # the only page the view may show
 
     def javaScriptConsoleMessage(
         self,
@@ -70,9 +71,13 @@ class MapPage(QWebEnginePage):
         self, url: QUrl | str, kind: QWebEnginePage.NavigationType, is_main_frame: bool
     ) -> bool:
         target = QUrl(url)
-        if target.scheme() in LOCAL_SCHEMES:
-            return True
-        if kind == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+        home = self.home
+        if home is not None and (target.scheme(), target.path()) == (home.scheme(), home.path()):
+            return True  # the map page itself; nothing else is ever shown in the view
+        if (
+            kind == QWebEnginePage.NavigationType.NavigationTypeLinkClicked
+            and target.scheme() == "https"
+        ):
             QDesktopServices.openUrl(target)  # the user asked for it, in their own browser
         return False
 
@@ -185,7 +190,8 @@ class MapView(QWebEngineView):
             "move the map under the crosshair, plus and minus zoom, Enter places the report."
         )
         self.page_path = map_page(wards, taxonomy, page_folder)
-        self.load(QUrl.fromLocalFile(str(self.page_path)))
+        self.map_page.home = QUrl.fromLocalFile(str(self.page_path))
+        self.load(self.map_page.home)
 
     def _on_ready(self) -> None:
         self.is_ready = True

@@ -317,7 +317,8 @@ class MyReportsPanel(QWidget):
         if report.get("occurred_time"):
             when += f" at {report['occurred_time']}"
         elif report.get("time_band"):
-            when += f", in the {report['time_band']}"
+            band = report["time_band"]
+            when += ", at night" if band == "night" else f", in the {band}"
         else:
             when += ", time not known"
         lat, lon = report.get("lat"), report.get("lon")

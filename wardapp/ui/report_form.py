@@ -554,7 +554,14 @@ class ReportForm(QWidget):
             self.form_error.show()
             self.category.setFocus()
             return
+        self._draft_timer.stop()  # the save itself ends the draft; no stale copy after it
         self.saveRequested.emit(data)
+
+    def flush_draft(self) -> None:
+        """A draft still waiting for its timer is given now (the window is closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self.edited.emit(self.values())
 
     def _prompt_if_empty(self, slot: str | None, text: str) -> str:
         """The engine says "Must be text" of a missing category; the form knows it is empty."""
