@@ -130,6 +130,14 @@ def test_tiles_come_from_the_server_once_then_from_the_cache(
     assert (tiles.fetched, cache.hits) == (1, 1)
 
 
+def test_redirects_are_not_followed(server: TileServer, cache: TileCache) -> None:
+    """A redirect could lead past the address checks (plain http elsewhere, a refused host)."""
+    moved = OnlineTiles(server.base + "/redirect/{z}/{x}/{y}.png", cache, rate_per_s=FAST)
+    assert moved.tile(14, CENTRE.x0, CENTRE.y0) is None
+    assert server.tile_paths() == [f"/redirect/14/{CENTRE.x0}/{CENTRE.y0}.png"]
+    assert cache.stats().tiles == 0
+
+
 def test_error_pages_and_missing_tiles_are_not_cached(server: TileServer, cache: TileCache) -> None:
     portal = OnlineTiles(server.base + "/html/{z}/{x}/{y}.png", cache, rate_per_s=FAST)
     assert portal.tile(14, CENTRE.x0, CENTRE.y0) is None  # an HTML page with status 200

@@ -82,7 +82,8 @@ def make_mbtiles(
 class TileServer:
     """An HTTP tile server on 127.0.0.1 in a thread: ``/{z}/{x}/{y}.png``; ``stop()`` ends it.
 
-    ``/html/...`` answers an HTML page with status 200 (a captive portal's trick).
+    ``/html/...`` answers an HTML page with status 200 (a captive portal's trick);
+    ``/redirect/...`` sends the client on to the same tile elsewhere.
     """
 
     requests: list[tuple[float, str, str]] = field(default_factory=list)  # (time, path, UA)
@@ -96,6 +97,11 @@ class TileServer:
                 owner.requests.append(
                     (time.monotonic(), self.path, self.headers.get("User-Agent", ""))
                 )
+                if self.path.startswith("/redirect/"):
+                    self.send_response(302)
+                    self.send_header("Location", self.path.removeprefix("/redirect"))
+                    self.end_headers()
+                    return
                 match = TILE_PATH.fullmatch(self.path.removeprefix("/html"))
                 if match is None:
                     self.send_error(404)

@@ -104,3 +104,26 @@ def test_calls_made_before_the_page_is_ready_are_delivered(qtbot: QtBot, tmp_pat
         ),
         timeout=5000,
     )
+
+
+def test_the_view_shows_only_its_own_page(qtbot: QtBot, map_view: MapView) -> None:
+    """A script or a link cannot take the view to another local file or a web page."""
+    home = map_view.url()
+    run_js(qtbot, map_view, "location.href = 'file:///etc/hostname'; true")
+    qtbot.wait(1000)  # a navigation, if allowed, would have replaced the page by now
+    assert map_view.url() == home
+    assert page_state(qtbot, map_view)["wardsDrawn"] == 20
+
+
+def test_report_labels_go_into_the_page_as_text(qtbot: QtBot, map_view: MapView) -> None:
+    point = {"id": "x", "lat": 54.55, "lon": -1.2, "status": "received", "date": "2026-10-01"}
+    hostile = {**point, "category": "<img src=x onerror=window.pwned=1>"}
+    map_view.show_points_json(json.dumps([hostile]))
+    map_view.focus_report("x")  # opens a popup with the category's name
+    qtbot.waitUntil(lambda: page_state(qtbot, map_view)["reports"] == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, map_view, "document.querySelectorAll('.leaflet-popup').length") == 1,
+        timeout=5000,
+    )
+    assert run_js(qtbot, map_view, "String(window.pwned)") == "undefined"
+    assert run_js(qtbot, map_view, "document.querySelectorAll('.leaflet-popup img').length") == 0
