@@ -79,13 +79,8 @@
       announce.textContent = PLACED;
     }
 
-    // A zoom asked for while one is still animating would be dropped by Leaflet: it waits.
-    function zoomBy(step) {
-      if (map._animatingZoom) {
-        map.once("zoomend", function () { zoomBy(step); });
-        return;
-      }
-      map.setZoom(map.getZoom() + step);
+    function zoomBy(step) {  // waits for a zoom still animating, which Leaflet would drop
+      window.wardmap.whenStill(function () { map.setZoom(map.getZoom() + step); });
     }
 
     container.addEventListener("keydown", function (e) {

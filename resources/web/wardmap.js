@@ -261,6 +261,7 @@
       connectBridge();
     },
     setReports: setReports,
+    whenStill: whenStill,
     setBasemap: setBasemap,
     viewport: viewport
   };

@@ -2,9 +2,11 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from tests.client.conftest import (  # noqa: F401  (a real AIM store and a signed-in profile)
     live_store,
@@ -13,6 +15,8 @@ from tests.client.conftest import (  # noqa: F401  (a real AIM store and a signe
     store_template,
 )
 from tests.ui.fixtures import make_window, warnings, window  # noqa: F401  (whole-window tests)
+from tests.ui.map_page import open_map_view
+from wardapp.ui.map_view import MapView
 from wardapp.ui.qt_setup import application
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,6 +26,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def qapp() -> Iterator[QApplication]:
     """The app's own QApplication set-up (Chromium flags as root), shared by pytest-qt."""
     yield application([])
+
+
+@pytest.fixture
+def map_view(qtbot: QtBot, tmp_path: Path) -> MapView:
+    """The real map page, loaded and ready."""
+    return open_map_view(qtbot, tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -15,12 +15,10 @@ from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
 from tests.support.tiles import WARDS_BOUNDS, WARDS_CENTRE, TileServer, make_mbtiles
-from tests.ui.test_map_view import READY_TIMEOUT_MS, page_state, run_js
+from tests.ui.map_page import open_map_view, page_state, run_js
 from wardapp.client.tilecache import TileCache
 from wardapp.client.tilefetch import USER_AGENT, OnlineTiles, SaveAreaResult
-from wardapp.core.taxonomy import default_taxonomy
 from wardapp.core.tilemath import count_tiles
-from wardapp.core.wards import default_ward_set
 from wardapp.ui.basemap import (
     SaveAreaDialog,
     apply_basemap,
@@ -42,14 +40,8 @@ def handler() -> Iterator[TileSchemeHandler]:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, tmp_path: Path, handler: TileSchemeHandler) -> Iterator[MapView]:
-    view = MapView(default_ward_set(), default_taxonomy(), tmp_path / "page")
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=READY_TIMEOUT_MS):
-        pass
-    yield view
+def view(qtbot: QtBot, tmp_path: Path, handler: TileSchemeHandler) -> MapView:
+    return open_map_view(qtbot, tmp_path / "page")
 
 
 def settled(qtbot: QtBot, view: MapView, handler: TileSchemeHandler) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_map_view import READY_TIMEOUT_MS, run_js
+from tests.ui.map_page import READY_TIMEOUT_MS, run_js
 from wardapp.core.taxonomy import default_taxonomy
 from wardapp.core.wards import default_ward_set
 from wardapp.ui.font_scale import apply_font_scale, apply_font_scale_to_view, base_font

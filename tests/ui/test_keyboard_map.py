@@ -13,11 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.ui import test_map_view
-from tests.ui.test_map_view import page_state, run_js
+from tests.ui.map_page import page_state, run_js
 from wardapp.ui.map_view import MapView
 
-map_view = test_map_view.map_view  # the real map page, loaded (a fixture)
 CONTAINER = "wardmap.map.getContainer()"
 
 

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.ui import test_map_view
-from tests.ui.test_map_view import page_state, run_js
+from tests.ui.map_page import page_state, run_js
 from wardapp.core.resources import read_text
 from wardapp.ui.map_view import MapView
 
-map_view = test_map_view.map_view  # the real map page, loaded (a fixture)
 RADIUS = 20
 # Marker (drawn at the map's centre) and the colour alpha at one pixel, off the centre by
 # (dx, dy) radii: inside these shapes, but outside the circle of the same radius.

@@ -1,43 +1,14 @@
 """The real map page in a real QWebEngineView: drawn from disk, talking over the bridge."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.ui.map_page import READY_TIMEOUT_MS, page_state, run_js
 from wardapp.core.taxonomy import default_taxonomy
 from wardapp.core.wards import WardSet, default_ward_set
 from wardapp.ui.map_view import MapView
-
-READY_TIMEOUT_MS = 30_000
-
-
-def page_state(qtbot: QtBot, view: MapView) -> dict[str, Any]:
-    found: list[dict[str, Any]] = []
-    view.read_state(found.append)
-    qtbot.waitUntil(lambda: bool(found), timeout=5000)
-    return found[0]
-
-
-def run_js(qtbot: QtBot, view: MapView, script: str) -> Any:
-    found: list[Any] = []
-    view.map_page.runJavaScript(script, 0, lambda value: found.append(value))
-    qtbot.waitUntil(lambda: bool(found), timeout=5000)
-    return found[0]
-
-
-@pytest.fixture
-def map_view(qtbot: QtBot, tmp_path: Path) -> Iterator[MapView]:
-    view = MapView(default_ward_set(), default_taxonomy(), tmp_path)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=READY_TIMEOUT_MS):
-        pass
-    yield view
 
 
 def test_map_draws_every_ward_from_disk_without_errors(qtbot: QtBot, map_view: MapView) -> None:

@@ -58,7 +58,7 @@ def check_server_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme == "https" and parts.hostname:
         return url.strip().rstrip("/")
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         return url.strip().rstrip("/")
     raise UnsafeServerUrl(
         f"'{url}' is not a safe AIM store address: use https://, or http:// only for this "
@@ -66,7 +66,7 @@ def check_server_url(url: str) -> str:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from wardapp import __version__
-from wardapp.client.api import _is_loopback
+from wardapp.client.api import is_loopback
 from wardapp.client.errors import ClientError
 from wardapp.client.mbtiles import content_type
 from wardapp.client.tilecache import TileCache
@@ -98,7 +98,7 @@ def check_tile_url(template: str) -> str:
         parts, host = urlsplit(""), ""
     if parts.scheme == "https" and host and "{" not in host:
         return template
-    if parts.scheme == "http" and host and _is_loopback(host):
+    if parts.scheme == "http" and host and is_loopback(host):
         return template
     raise TileServerInvalid(
         f"“{template}” cannot be used as a map server: its address must start with https:// "

@@ -32,9 +32,13 @@ def user_settings() -> tuple[AppSettings, SettingsStore]:
     return settings, store
 
 
-def show_window(profile: Profile, sync_interval_s: float | None = None) -> MainWindow:
+def show_window(
+    profile: Profile,
+    sync_interval_s: float | None = None,
+    user: tuple[AppSettings, SettingsStore] | None = None,
+) -> MainWindow:
     """The main window on an open profile, shown, with background sync started."""
-    settings, store = user_settings()
+    settings, store = user or user_settings()
     engine = Engine(profile, sync_interval_s or settings.sync_interval_s)
     window = MainWindow(
         engine, profile.ward_set(), profile.taxonomy(), settings=settings, settings_store=store
@@ -119,7 +123,8 @@ def open_profile(
 def run_app(folder: Path, passphrase: str | None = None) -> int:
     app = application()
     windows: list[MainWindow] = []
-    settings, _store = user_settings()
+    user = user_settings()
+    settings = user[0]
     if (folder / "profile.json").exists():
         try:
             profile = open_profile(folder, passphrase, settings.ca_bundle_path)
@@ -128,20 +133,21 @@ def run_app(folder: Path, passphrase: str | None = None) -> int:
             return 1
         if profile is None:
             return 0
-        windows.append(show_window(profile))
+        windows.append(show_window(profile, user=user))
         return app.exec()
-    return _first_run(app, FirstSignIn(folder, passphrase, settings.ca_bundle_path), windows.append)
+    first = FirstSignIn(folder, passphrase, settings.ca_bundle_path)
+    return _first_run(app, first, lambda profile: windows.append(show_window(profile, user=user)))
 
 
 def _first_run(
     app: QApplication,
     helper: FirstSignIn,
-    keep: Callable[[MainWindow], None],
+    open_window: Callable[[Profile], None],
 ) -> int:
     dialog = SignInDialog(None)
 
     def signed_in(profile: Profile) -> None:
-        keep(show_window(profile))
+        open_window(profile)
         dialog.accept()
 
     def requested(url: str, username: str, password: str) -> None:

@@ -127,7 +127,6 @@ class MainWindow(QMainWindow):
         self.map.clicked.connect(self.place_report)
         self.map.moved.connect(self.move_report)
         self.map.reportChosen.connect(self.show_in_list)
-        self.map.ready.connect(self._map_ready)
         form.saveRequested.connect(lambda values: engine.save_report(values, self.current_id))
         form.edited.connect(self._keep_draft)
         form.discardRequested.connect(self.discard_report)
@@ -187,9 +186,8 @@ class MainWindow(QMainWindow):
         self.form.focus_first()
 
     def discard_report(self) -> None:
-        self.engine.discard_draft(self.current_id)
         self.form.clear()
-        self.new_report()
+        self.new_report()  # drops the draft; the emptied form needs no confirmation
 
     def _has_unsaved_text(self) -> bool:
         values = self.form.values()
@@ -254,10 +252,6 @@ class MainWindow(QMainWindow):
     def show_in_list(self, report_id: str) -> None:
         self.tabs.setCurrentWidget(self.my_reports)
         self.my_reports.select_report(report_id)
-
-    def _map_ready(self) -> None:
-        if self.user:
-            self.map.set_own_wards(self.user.get("wards", []))
 
     # --- account and sync -------------------------------------------------------------------
     def user_changed(self, user: dict[str, Any] | None) -> None:

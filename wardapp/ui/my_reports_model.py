@@ -41,17 +41,13 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def status_text(mine: MyReport) -> str:
     """Where the report is, in the words a councillor would use."""
-    if mine.sync_state == "pending":
-        if mine.report.get("withdrawn") is True:
-            return "Withdrawal waiting to send"
-        return "Waiting to send"
+    if mine.sync_state == "pending" and mine.report.get("withdrawn") is True:
+        return "Withdrawal waiting to send"
     if mine.sync_state == "rejected":
         return f"Not accepted: {mine.problem or 'the AIM store refused it'}"
     if mine.sync_state == "conflict":
         return f"Changed on the server: {mine.problem or 'the AIM store has another version'}"
-    if mine.server_status is None:
-        return "Sent"
-    return mine.server_status.capitalize()
+    return STATUS_STYLES[status_key(mine)].label
 
 
 def category_label(code: Any, taxonomy: Taxonomy) -> str:
