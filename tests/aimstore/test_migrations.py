@@ -119,6 +119,11 @@ def test_upgrade_from_first_revision_step_by_step_keeps_accounts_and_reports(
         with empty_engine.connect() as db:
             assert db.execute(text("SELECT count(*) FROM reports")).scalar_one() == 1
             assert db.execute(text("SELECT username FROM users")).scalar_one() == "early"
+    # The first release's report is counted in the summary aggregates once (revision 0005).
+    with empty_engine.connect() as db:
+        counted = db.execute(text("SELECT ward_code, category, reports FROM summary_counts"))
+        assert [tuple(row) for row in counted] == [("E05009855", "fly_tipping", 1)]
+        assert db.execute(text("SELECT sum(reports) FROM summary_hexes")).scalar_one() == 1
     # `migrate` once more is what an administrator runs after every upgrade: nothing to do.
     assert migrate(empty_engine) == []
     empty_engine.dispose()

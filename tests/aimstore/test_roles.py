@@ -113,6 +113,29 @@ def _retire_category(_setup: Setup) -> dict[str, Any]:
     return {"json": {"code": "graffiti_damage"}}
 
 
+def _ward_summary(setup: Setup) -> dict[str, Any]:
+    code = setup.wards.wards[0].code
+    return {"url": f"/v1/summaries/wards/{code}", "params": {"period": "2025-06"}}
+
+
+def _area(setup: Setup) -> dict[str, Any]:
+    return {"url": "/v1/admin/areas/east", "json": {"name": "East", "wards": []}}
+
+
+def _area_summary(setup: Setup) -> dict[str, Any]:
+    admin = setup.make_user("matrix.setup.areas", "admin")
+    made = setup.client.put(headers=admin, **_area(setup))
+    assert made.status_code == 200, made.text
+    return {"url": "/v1/summaries/areas/east", "params": {"period": "2025"}}
+
+
+def _area_removal(setup: Setup) -> dict[str, Any]:
+    admin = setup.make_user("matrix.setup.removal", "admin")
+    made = setup.client.put(headers=admin, **_area(setup))
+    assert made.status_code == 200, made.text
+    return {"url": "/v1/admin/areas/east"}
+
+
 # (method, path) -> (a valid request, status for the allowed roles, roles that may use it)
 MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
     ("POST", "/v1/auth/logout"): (_no_body, 204, {"councillor", "analyst", "admin"}),
@@ -137,6 +160,16 @@ MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
         200,
         {"councillor", "analyst", "admin"},
     ),
+    ("GET", "/v1/summaries/wards/{code}"): (_ward_summary, 200, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/summaries/areas/{code}"): (_area_summary, 200, {"councillor", "analyst", "admin"}),
+    ("GET", "/v1/summaries/overview"): (
+        lambda _s: {"params": {"period": "2025-Q2"}},
+        200,
+        {"councillor", "analyst", "admin"},
+    ),
+    ("GET", "/v1/areas"): (_no_body, 200, {"councillor", "analyst", "admin"}),
+    ("PUT", "/v1/admin/areas/{code}"): (_area, 200, {"admin"}),
+    ("DELETE", "/v1/admin/areas/{code}"): (_area_removal, 204, {"admin"}),
 }
 # Routes that need no token at all; each is exercised by test_public_routes_need_no_token.
 PUBLIC = {

@@ -10,7 +10,16 @@ from wardapp import __version__
 from wardapp.aimstore.db import make_engine, make_sessionmaker
 from wardapp.aimstore.errors import BodySizeLimit, install_error_handlers
 from wardapp.aimstore.migrate import alembic_config
-from wardapp.aimstore.routes import actions, admin, auth, catalogue, health, reports
+from wardapp.aimstore.routes import (
+    actions,
+    admin,
+    areas,
+    auth,
+    catalogue,
+    health,
+    reports,
+    summaries,
+)
 from wardapp.aimstore.secrets import ensure_signing_key
 from wardapp.aimstore.settings import AimStoreSettings, load_settings
 from wardapp.aimstore.state import StoreState
@@ -50,7 +59,7 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     )
     app.state.store = StoreState(settings, engine, sessions, signing_key)
     install_error_handlers(app)
-    for module in (auth, catalogue, reports, actions, admin, health):
+    for module in (auth, catalogue, reports, actions, admin, areas, summaries, health):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import models
+from wardapp.aimstore import aggregates, models
 from wardapp.aimstore.changes import next_change_seq
 from wardapp.aimstore.sqlhelpers import insert_ignoring_conflicts
 from wardapp.core.report import ReportIn, ReportInvalid, locate_report, parse_report
@@ -194,6 +194,27 @@ def _write(
             insert(models.Report),
             [_row(a, author_id, source, boundary_set_id, now, seq) for a in new_rows],
         )
+    corrected = {str(a.report.id) for a in winners if a.outcome == "updated"}
+    before = (
+        session.scalars(select(models.Report).where(models.Report.id.in_(corrected))).all()
+        if corrected
+        else []
+    )
+    removed = [c for c in map(aggregates.of_report, before) if c is not None]
+    stored_by = {r.id: (r.author_id, r.source) for r in before}
+    added = [
+        aggregates.contribution_of(
+            a.ward_code,
+            a.report.category,
+            a.report.occurred_on,
+            a.report.lat,
+            a.report.lon,
+            *stored_by.get(str(a.report.id), (author_id, source)),
+        )
+        for a in winners
+        if not a.report.withdrawn
+    ]
+    aggregates.apply(session, added, removed)
     for a in winners:
         if a.outcome == "updated":
             values = _row(a, author_id, source, boundary_set_id, now, seq)

@@ -259,3 +259,51 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(200), nullable=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SummaryCount(Base):
+    """Reports per ward, category and month (incident date): summaries read only this."""
+
+    __tablename__ = "summary_counts"
+    ward_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SummaryHex(Base):
+    """Reports per ward, month, H3 cell, category and reporter.
+
+    Kept per reporter so that "at least 2 different reporters" holds for a quarter or a
+    year too, not only for each month.
+    """
+
+    __tablename__ = "summary_hexes"
+    ward_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    cell: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reporter: Mapped[str] = mapped_column(String(80), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SummaryYear(Base):
+    """Bumped whenever a year's counts change, so cached summaries know when to refresh."""
+
+    __tablename__ = "summary_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Area(Base):
+    """A neighbourhood area of the partnership: a named group of wards."""
+
+    __tablename__ = "areas"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class AreaWard(Base):
+    __tablename__ = "area_wards"
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
+    ward_code: Mapped[str] = mapped_column(String(16), primary_key=True)

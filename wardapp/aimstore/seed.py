@@ -4,6 +4,7 @@ Deterministic (fixed random seed, dates relative to today) so every demo looks a
 shaped like real AIM data: more in some wards, hot spots, seasons, statuses and notes.
 """
 
+import math
 import random
 import uuid
 from collections import defaultdict
@@ -11,12 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shapely import unary_union
 from shapely.geometry import Point
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
 from wardapp.aimstore.accounts import add_user
+from wardapp.aimstore.areas import set_area
 from wardapp.aimstore.changes import next_change_seq
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.state import current_taxonomy
@@ -148,11 +151,31 @@ def seed_demo(engine: Engine, count: int = REPORT_COUNT, today: date | None = No
                     today=today,
                 )
         _set_statuses(session, rng, reports, today)
+        for code, (name, members) in demo_areas(wards).items():
+            set_area(session, code, name, members, wards, actor=None, client="demo seed")
     return (
         f"seeded {len(reports)} reports over 12 months in {len(wards)} wards\n"
         f"councillor: {DEMO_USER} / {DEMO_PASSWORD}  (wards: {', '.join(DEMO_WARDS)})\n"
         f"analyst:    {ANALYST_USER} / {ANALYST_PASSWORD}"
     )
+
+
+def demo_areas(wards: WardSet) -> dict[str, tuple[str, list[str]]]:
+    """Four neighbourhood areas by compass direction from the middle of the wards.
+
+    A stand-in for the partnership's own lists, which an administrator sets.
+    """
+    middle = unary_union([w.geometry for w in wards.wards]).centroid
+    areas: dict[str, tuple[str, list[str]]] = {
+        code: (code.title(), []) for code in ("east", "north", "west", "south")
+    }
+    for ward in wards.wards:
+        point = ward.geometry.representative_point()
+        dx, dy = point.x - middle.x, point.y - middle.y
+        direction = math.degrees(math.atan2(dy, dx)) % 360
+        code = ("east", "north", "west", "south")[int(((direction + 45) % 360) // 90)]
+        areas[code][1].append(ward.code)
+    return areas
 
 
 def _ward_councillors(

@@ -7,6 +7,9 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wardapp.core.anonymise import Policy
+
+_POLICY = Policy()  # the partnership's agreed defaults live with the policy itself
 CONFIG_FILE_VARIABLE = "WARDAPP_AIMSTORE_CONFIG"
 ENV_PREFIX = "WARDAPP_AIMSTORE_"
 
@@ -46,6 +49,36 @@ class AimStoreSettings(BaseSettings):
     sign_in_max_lock_seconds: int = Field(
         default=3600, ge=1, le=7 * 24 * 3600, description="The longest a lock grows to."
     )
+    summary_min_count: int = Field(
+        default=_POLICY.min_count, ge=2, le=100, description="Counts below this are not shown."
+    )
+    summary_rounding: int = Field(
+        default=_POLICY.rounding, ge=1, le=100, description="Shown counts round to this."
+    )
+    hotspot_min_reports: int = Field(
+        default=_POLICY.hex_min_reports, ge=2, le=1000, description="Reports a hot spot needs."
+    )
+    hotspot_min_reporters: int = Field(
+        default=_POLICY.hex_min_reporters,
+        ge=2,
+        le=100,
+        description="Different reporters a hot spot needs.",
+    )
+    hotspot_h3_resolution: int = Field(
+        default=_POLICY.h3_resolution,
+        ge=5,
+        le=8,
+        description="H3 resolution of hot spots (8 is about 0.7 km2; smaller is coarser).",
+    )
+
+    def policy(self) -> Policy:
+        return Policy(
+            min_count=self.summary_min_count,
+            rounding=self.summary_rounding,
+            hex_min_reports=self.hotspot_min_reports,
+            hex_min_reporters=self.hotspot_min_reporters,
+            h3_resolution=self.hotspot_h3_resolution,
+        )
 
 
 class SettingsError(ValueError):
@@ -91,8 +124,12 @@ def load_settings(config_file: str | None = None) -> AimStoreSettings:
     in_env = {name.upper() for name in os.environ}
     underneath = {k: v for k, v in from_file.items() if f"{ENV_PREFIX}{k.upper()}" not in in_env}
     try:
-        return AimStoreSettings(**underneath)  # type: ignore[arg-type]
-    except ValidationError as exc:
+        settings = AimStoreSettings(**underneath)  # type: ignore[arg-type]
+        settings.policy()
+        return settings
+    except ValueError as exc:
+        if not isinstance(exc, ValidationError):
+            raise SettingsError(f"Invalid summary thresholds: {exc}.") from None
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )

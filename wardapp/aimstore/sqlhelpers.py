@@ -15,3 +15,19 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing()
     raise RuntimeError(f"Unsupported database: {dialect}")
+
+
+def upsert_adding(session: Session, table: Table, rows: list[dict[str, Any]], column: str) -> None:
+    """Insert rows, or add their ``column`` to the row already there (one statement)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module: Any = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
+    if module is None:
+        raise RuntimeError(f"Unsupported database: {dialect}")
+    statement = module.insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
+    )
+    session.execute(statement, rows)

@@ -1,14 +1,17 @@
 """What one running AIM store process holds: settings, database, signing key, caches."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wardapp.aimstore import models
 from wardapp.aimstore.settings import AimStoreSettings
+from wardapp.aimstore.summary_cache import SummaryCache
 from wardapp.aimstore.wardsets import ActiveWards
+from wardapp.core.periods import uk_today
 from wardapp.core.taxonomy import Category, Taxonomy
 
 
@@ -19,6 +22,8 @@ class StoreState:
     sessions: sessionmaker[Session]
     signing_key: str
     wards: ActiveWards = field(default_factory=ActiveWards)
+    summaries: SummaryCache = field(default_factory=SummaryCache)
+    today: Callable[[], date] = uk_today  # the UK date that decides which periods are over
 
     @property
     def access_lifetime(self) -> timedelta:

@@ -2,7 +2,8 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$", re.ASCII)
 _FORMS = "YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY"
@@ -36,3 +37,60 @@ def parse_period(text: str) -> Period:
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def year_periods(year: int) -> list[Period]:
+    """Every fixed period of a calendar year: its months, its quarters and the year itself."""
+    labels = [month_label(year, m) for m in range(1, 13)]
+    labels += [f"{year}-Q{q}" for q in range(1, 5)] + [str(year)]
+    return [parse_period(label) for label in labels]
+
+
+def months_of(period: Period) -> list[Period]:
+    months, day = [], period.start
+    while day < period.end:
+        months.append(parse_period(month_label(day.year, day.month)))
+        day = _add_months(day, 1)
+    return months
+
+
+def quarters_of(year: int) -> list[Period]:
+    return [parse_period(f"{year}-Q{q}") for q in range(1, 5)]
+
+
+def is_closed(period: Period, today: date) -> bool:
+    """Published only once over: a month the day after its last day (UK date)."""
+    return period.end <= today
+
+
+def uk_today(now: datetime | None = None) -> date:
+    """Today's date in the UK, where a month's end is decided."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo("Europe/London")).date()
+
+
+def trend_months(period: Period, count: int = 12) -> list[Period]:
+    """The ``count`` months ending with the period's last month, oldest first."""
+    last = _add_months(period.end, -1)
+    days = (_add_months(last, -back) for back in range(count - 1, -1, -1))
+    return [parse_period(month_label(d.year, d.month)) for d in days if d.year >= 2000]
+
+
+def latest_closed(today: date, kind: str) -> list[Period]:
+    """Closed periods of one kind ('month', 'quarter' or 'year'), newest first (24/8/5 of them)."""
+    this_month = date(today.year, today.month, 1)
+    if kind == "month":
+        return [
+            parse_period(month_label(d.year, d.month))
+            for d in (_add_months(this_month, -back) for back in range(1, 25))
+        ]
+    if kind == "quarter":
+        start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        return [
+            parse_period(f"{d.year}-Q{(d.month - 1) // 3 + 1}")
+            for d in (_add_months(start, -3 * back) for back in range(1, 9))
+        ]
+    return [parse_period(str(today.year - back)) for back in range(1, 6)]

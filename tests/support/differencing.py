@@ -1,0 +1,117 @@
+"""A reader who tries to work out hidden small counts from published summaries.
+
+Exact, unlike the store's own audit: an integer programme (scipy's HiGHS) over the raw
+counts behind every published table, constrained by every published number, asked for
+the smallest and largest value each hidden count can take. A hidden count with one
+possible value has been recovered. Built only from what the API publishes.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import lil_matrix
+
+
+@dataclass
+class PublishedTable:
+    """One published table as a reader sees it: which raw buckets it adds up, and its numbers."""
+
+    name: str
+    wards: list[str]
+    months: list[str]
+    categories: dict[str, int | None]  # None: not shown ("fewer than 5" or withheld)
+    category_reasons: dict[str, str]
+    total: int | None
+    total_reason: str
+    hotspots: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_count: int = 5
+    rounding: int = 5
+    hex_min_reports: int = 5
+
+    def interval(self, count: int | None, reason: str) -> tuple[float, float]:
+        if count is None:
+            return (1, self.min_count - 1) if reason == "fewer_than_min" else (1, np.inf)
+        if count == 0:
+            return (0, 0)
+        low = count - self.rounding // 2
+        return (max(low, self.min_count), low + self.rounding - 1)
+
+
+def recovered(tables: list[PublishedTable], rules: Rules = Rules()) -> list[tuple[str, str, int]]:
+    """(table, number, value) for every number not shown that a reader can pin down exactly."""
+    variables: dict[tuple[str, ...], int] = {}
+
+    def var(*key: str) -> int:
+        return variables.setdefault(key, len(variables))
+
+    wards = sorted({w for t in tables for w in t.wards})
+    months = sorted({m for t in tables for m in t.months})
+    categories = sorted({c for t in tables for c in t.categories})
+    cells = sorted({c for t in tables for c in t.hotspots})
+    rows: list[tuple[dict[int, float], float, float]] = []
+    for ward in wards:
+        for month in months:
+            # Every report of a bucket is in one category and in one hexagon (or elsewhere).
+            link = {var("a", ward, month, c): 1.0 for c in categories}
+            for cell in cells:
+                link[var("h", ward, month, cell)] = -1.0
+            link[var("rest", ward, month)] = -1.0
+            rows.append((link, 0, 0))
+    hidden: list[tuple[str, str, dict[int, float]]] = []
+    for table in tables:
+        buckets = [(w, m) for w in table.wards for m in table.months]
+        for code, count in table.categories.items():
+            terms = {var("a", w, m, code): 1.0 for w, m in buckets}
+            reason = table.category_reasons.get(code, "")
+            rows.append((terms, *rules.interval(count, reason)))
+            if count is None:
+                hidden.append((table.name, code, terms))
+        total = {var("a", w, m, c): 1.0 for w, m in buckets for c in categories}
+        rows.append((total, *rules.interval(table.total, table.total_reason)))
+        if table.total is None:
+            hidden.append((table.name, "total", total))
+        for cell, count in table.hotspots.items():
+            terms = {var("h", w, m, cell): 1.0 for w, m in buckets}
+            low = max(count - rules.rounding // 2, rules.hex_min_reports)
+            rows.append((terms, low, count - rules.rounding // 2 + rules.rounding - 1))
+    matrix = lil_matrix((len(rows), len(variables)))
+    lower, upper = np.empty(len(rows)), np.empty(len(rows))
+    for index, (terms, low, high) in enumerate(rows):
+        for column, coefficient in terms.items():
+            matrix[index, column] = coefficient
+        lower[index], upper[index] = low, high
+    constraint = LinearConstraint(matrix.tocsr(), lower, upper)
+    integral = np.ones(len(variables))
+    found = []
+    for name, number, terms in hidden:
+        objective = np.zeros(len(variables))
+        for column in terms:
+            objective[column] = 1.0
+        low = _solve(objective, constraint, integral)
+        high = -_solve(-objective, constraint, integral)
+        if round(low) == round(high):
+            found.append((name, number, round(low)))
+    return found
+
+
+# No real count comes near this; it keeps a withheld number's maximum finite.
+CEILING = 1_000_000
+
+
+def _solve(objective: np.ndarray, constraint: LinearConstraint, integral: np.ndarray) -> float:
+    bounds = Bounds(np.zeros(len(objective)), np.full(len(objective), CEILING))
+    result = milp(objective, constraints=constraint, integrality=integral, bounds=bounds)
+    if result.status != 0:
+        raise AssertionError(f"the published numbers are inconsistent: {result.message}")
+    return float(result.fun)
+
+
+def tables_of(published: Iterable[PublishedTable], names: Iterable[str]) -> list[PublishedTable]:
+    wanted = set(names)
+    return [t for t in published if t.name in wanted]
