@@ -106,8 +106,9 @@ def main() -> int:
     if task == "test":
         make_venv()
         install("dev")
-        # The API tests run on a real PostgreSQL too, started by tests/support/postgres.py.
-        system_packages("postgresql", "iproute2", *QT_RUNTIME, required=False)
+        # The API tests run on a real PostgreSQL too, started by tests/support/postgres.py;
+        # binutils gives PyInstaller objdump (tests/installer builds the app's bundle).
+        system_packages("postgresql", "iproute2", "binutils", *QT_RUNTIME, required=False)
         command = [str(PYTHON), "-m", "pytest", "-m", "not slow", "-n", "auto", *rest]
         return subprocess.call(command, cwd=ROOT)
     sys.exit(__doc__)
