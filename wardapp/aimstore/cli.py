@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import cli_audit, cli_backup, cli_users, models
+from wardapp.aimstore import cli_audit, cli_backup, cli_summaries, cli_users, models
 from wardapp.aimstore.accounts import (
     AccountError,
     ChangedBy,
@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_commands(commands)
     cli_backup.add_commands(commands)
     cli_audit.add_commands(commands)
+    cli_summaries.add_commands(commands)
     return parser
 
 

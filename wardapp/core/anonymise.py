@@ -250,7 +250,8 @@ class _Model:
         def cost(key: Key) -> int:
             return _COST[key[0]] + (0 if key[1][0] == "area" else 3) + 10 * (key in hidden)
 
-        return protect(known, self._sums(), hidden, withheld, cost)
+        margin = min(3, self.policy.min_count - 1)  # [1, 2] is all a min_count of 3 leaves
+        return protect(known, self._sums(), hidden, withheld, cost, margin)
 
     def _sums(self) -> list[Sum]:
         sums: list[Sum] = []

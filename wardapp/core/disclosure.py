@@ -100,13 +100,18 @@ class System:
         new_high[keys] = np.minimum(high[keys], best_high)
         return new_low, new_high
 
-    def recovered(self, known: dict[Key, tuple[int, int]], hidden: Iterable[Key]) -> list[Key]:
-        """The hidden keys whose count the published intervals pin to a single value."""
-        return self._pinned(*self.start(known), hidden)
+    def narrowed(
+        self, known: dict[Key, tuple[int, int]], hidden: Iterable[Key], margin: int = 1
+    ) -> list[Key]:
+        """The hidden keys left with fewer than ``margin`` possible values by the sums."""
+        return self._narrowed(*self.start(known), hidden, margin)
 
-    def _pinned(self, low: NDArray[Any], high: NDArray[Any], hidden: Iterable[Key]) -> list[Key]:
+    def _narrowed(
+        self, low: NDArray[Any], high: NDArray[Any], hidden: Iterable[Key], margin: int
+    ) -> list[Key]:
         low, high = self.bounds(low, high)
-        return [k for k in hidden if k in self.index and low[self.index[k]] == high[self.index[k]]]
+        width = high - low + 1
+        return [k for k in hidden if k in self.index and width[self.index[k]] < margin]
 
 
 def protect(
@@ -115,8 +120,13 @@ def protect(
     hidden: set[Key],
     withheld_interval: Callable[[Key], tuple[int, int]],
     cost: Callable[[Key], int],
+    margin: int = 3,
 ) -> set[Key]:
     """The published keys to withhold so that no hidden key is recovered.
+
+    Bounds propagation can leave an interval a little wider than an exact reader (an
+    integer programme) would: here it once said "1 or 2" where only 1 fits. So a hidden
+    count must keep ``margin`` possible values by this reasoning, not merely two.
 
     Greedy secondary suppression: for each pinned hidden count, withhold the cheapest
     number in a sum beside it (widening outwards if none is left there), then reason again
@@ -134,7 +144,7 @@ def protect(
     current = dict(known)
     withheld: set[Key] = set()
     ordered_hidden = sorted(hidden, key=repr)
-    while pinned := system._pinned(low, high, ordered_hidden):
+    while pinned := system._narrowed(low, high, ordered_hidden, margin):
         withheld_now: set[Key] = set()
         for key in pinned:
             if withheld_now & {k for eq in by_key[key] for k in (eq.total, *eq.parts)}:
