@@ -116,6 +116,21 @@ def main() -> int:
             settings.show()
             shoot(settings, "settings")
             settings.close()
+
+            window.form.clear()  # the report above is not part of the summary's pictures
+            window.map.clear_pin()
+            window.map.map_page.runJavaScript("wardmap.map.closePopup()")
+            summary = window.summary
+            window.show_summary()
+            wait_until(lambda: summary.review is not None, 120)
+            pause(1.5)  # the map flies to the ward
+            shoot(window, "ward-summary")
+            summary.sections.setCurrentIndex(2)
+            shoot(window, "ward-summary-actions")
+            summary.compare.setChecked(True)
+            wait_until(lambda: summary.overview is not None, 120)
+            pause(1.5)
+            shoot(window, "overview")
         finally:
             window.close()
             store.stop()

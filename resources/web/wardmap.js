@@ -5,7 +5,8 @@
   var state = { leaflet: typeof L !== "undefined", ready: false, wardsDrawn: 0,
                 wardsTotal: 0, reports: 0, drawnPoints: 0, drawnClusters: 0,
                 lastRenderMs: 0, basemap: null, basemapUrl: null, tilesLoading: false,
-                tilesLoaded: 0, tilesErrored: 0, errors: [] };
+                tilesLoaded: 0, tilesErrored: 0, hotspots: 0, hotspotLabels: [],
+                choropleth: null, reportsShown: true, errors: [] };
   window.addEventListener("error", function (e) { state.errors.push(String(e.message)); });
 
   var map, wards, config, bridge = null, index = null, renderer, reportsLayer, pin = null;
@@ -18,6 +19,9 @@
   }
 
   function wardStyle(feature) {
+    if (choropleth && choropleth.wards[feature.properties.code]) {
+      return choroplethStyle(feature);
+    }
     return ownWards[feature.properties.code] ? config.ownWardStyle : config.otherWardStyle;
   }
 
@@ -207,6 +211,179 @@
     legend.addTo(map);
   }
 
+  // --- anonymised summaries: hot-spot hexagons and every ward's total ------------------
+  // The app sends both ready to draw (texts, colours, legend); nothing here counts anything.
+  var hotspotLayer = null, choropleth = null, choroplethLayer = null, choroplethLegend = null;
+  var hatch = null, reportsSetAside = false;
+
+  // The user's own markers would hide the summary's labels: they step aside while it is
+  // shown (the layer control can bring them back) and return when it is cleared.
+  function setReportsAside() {
+    if (map.hasLayer(reportsLayer)) { map.removeLayer(reportsLayer); reportsSetAside = true; }
+    state.reportsShown = map.hasLayer(reportsLayer);
+  }
+
+  function bringReportsBack() {
+    if (reportsSetAside && !map.hasLayer(reportsLayer)) { reportsLayer.addTo(map); }
+    reportsSetAside = false;
+    state.reportsShown = map.hasLayer(reportsLayer);
+  }
+
+  function labelMarker(lat, lon, text, className) {
+    return L.marker([lat, lon], {
+      icon: L.divIcon({ className: className, iconSize: [0, 0],
+                        html: "<span>" + escapeText(text) + "</span>" }),
+      interactive: false, keyboard: false });
+  }
+
+  function clearHotspots() {
+    if (hotspotLayer) {
+      layerControl.removeLayer(hotspotLayer);
+      map.removeLayer(hotspotLayer);
+      hotspotLayer = null;
+    }
+    state.hotspots = 0;
+    state.hotspotLabels = [];
+  }
+
+  function setHotspots(json) {
+    clearHotspots();
+    var data = json ? JSON.parse(json) : null;
+    if (!data || !data.features || !data.features.length) { return; }
+    hotspotLayer = L.layerGroup();
+    L.geoJSON(data, {
+      style: function () { return config.hotspotStyle; },
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties;
+        layer.bindTooltip(escapeText(p.tooltip), { sticky: true });
+        var centre = layer.getBounds().getCenter();
+        hotspotLayer.addLayer(labelMarker(centre.lat, centre.lng, p.label, "wardmap-hex-label"));
+        state.hotspotLabels.push(p.label);
+      }
+    }).eachLayer(function (layer) { hotspotLayer.addLayer(layer); });
+    hotspotLayer.addTo(map);
+    layerControl.addOverlay(hotspotLayer, escapeText(data.title || "Hot spots"));
+    setReportsAside();
+    state.hotspots = data.features.length;
+  }
+
+  // Wards whose number is not shown get a hatched fill on the canvas (a grey one elsewhere).
+  function hatchFill() {
+    var onCanvas = false;
+    wards.eachLayer(function (layer) { onCanvas = onCanvas || layer._renderer instanceof L.Canvas; });
+    if (!onCanvas) { return "#9e9e9e"; }
+    if (!hatch) {
+      var tile = document.createElement("canvas");
+      tile.width = tile.height = 8;
+      var ctx = tile.getContext("2d");
+      ctx.fillStyle = "#d9d9d9";
+      ctx.fillRect(0, 0, 8, 8);
+      ctx.strokeStyle = "#6b6b6b";
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(0, 8); ctx.lineTo(8, 0);
+      ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
+      ctx.moveTo(6, 10); ctx.lineTo(10, 6);
+      ctx.stroke();
+      hatch = ctx.createPattern(tile, "repeat");
+    }
+    return hatch;
+  }
+
+  function choroplethStyle(feature) {
+    var entry = choropleth.wards[feature.properties.code];
+    var own = ownWards[feature.properties.code];
+    return { color: own ? config.ownWardStyle.color : "#4d4d4d", weight: own ? 3 : 1.2,
+             fillColor: entry.hidden ? hatchFill() : entry.fill,
+             fillOpacity: entry.hidden ? 0.7 : 0.8 };
+  }
+
+  function legendControl(data) {
+    var legend = L.control({ position: "topleft" });  // clear of the reports legend
+    legend.onAdd = function () {
+      // Folded on a small map (or with large text), like the reports' legend.
+      var box = L.DomUtil.create("details", "wardmap-legend wardmap-choropleth-legend");
+      box.open = map.getSize().y >= 560;
+      var html = "<summary>" + escapeText(data.title) + "</summary>";
+      data.legend.forEach(function (item) {
+        var swatch = item.hidden ? "wardmap-swatch wardmap-swatch-hatched" : "wardmap-swatch";
+        var colour = item.hidden ? "" : " style='background:" + escapeText(item.fill) + "'";
+        html += "<div><span class='" + swatch + "'" + colour + "></span>" +
+                escapeText(item.text) + "</div>";
+      });
+      box.innerHTML = html;
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return legend;
+  }
+
+  function clearChoropleth() {
+    if (choroplethLayer) { map.removeLayer(choroplethLayer); choroplethLayer = null; }
+    if (choroplethLegend) { choroplethLegend.remove(); choroplethLegend = null; }
+    choropleth = null;
+    state.choropleth = null;
+    wards.options.style = wardStyle;
+    wards.setStyle(wardStyle);
+  }
+
+  function setChoropleth(json) {
+    clearChoropleth();
+    var data = json ? JSON.parse(json) : null;
+    if (!data) { return; }
+    choropleth = data;
+    wards.options.style = wardStyle;  // folium's resetStyle on mouseout keeps the fill
+    wards.setStyle(wardStyle);
+    choroplethLayer = L.layerGroup();
+    data.labels.forEach(function (item) {
+      var marker = labelMarker(item.lat, item.lon, item.text, "wardmap-ward-total");
+      marker.wardCode = item.code;
+      choroplethLayer.addLayer(marker);
+    });
+    choroplethLayer.addTo(map);
+    choroplethLegend = legendControl(data).addTo(map);
+    setReportsAside();
+    state.choropleth = { title: data.title, wards: Object.keys(data.wards).length,
+                         legend: data.legend.map(function (item) { return item.text; }),
+                         labels: data.labels.map(function (item) { return item.text; }),
+                         labelsHidden: 0 };
+    fitWardLabels();
+  }
+
+  // A ward's number is written on it only where it fits inside the ward at this zoom (the
+  // table in the app lists every one); otherwise small wards' labels would pile up.
+  function fitWardLabels() {
+    if (!choroplethLayer) { return; }
+    var widths = {};
+    wards.eachLayer(function (layer) {
+      var b = layer.getBounds();
+      widths[layer.feature.properties.code] =
+        map.latLngToContainerPoint(b.getNorthEast()).x - map.latLngToContainerPoint(b.getSouthWest()).x;
+    });
+    var hidden = 0;
+    choroplethLayer.eachLayer(function (marker) {
+      var box = marker.getElement() && marker.getElement().firstChild;
+      if (!box) { return; }
+      var fits = box.offsetWidth <= 0.8 * (widths[marker.wardCode] || 0);
+      box.style.visibility = fits ? "visible" : "hidden";
+      hidden += fits ? 0 : 1;
+    });
+    if (state.choropleth) { state.choropleth.labelsHidden = hidden; }
+  }
+
+  // What each ward is filled with now: a colour, "hatched", or null (no overview shown).
+  function wardFills() {
+    var fills = {};
+    wards.eachLayer(function (layer) {
+      var fill = choropleth ? layer.options.fillColor : null;
+      fills[layer.feature.properties.code] = typeof fill === "string" || fill === null
+        ? fill : "hatched";
+    });
+    return fills;
+  }
+
+  function clearSummary() { clearHotspots(); clearChoropleth(); bringReportsBack(); }
+
   // Leaflet drops a zoom asked for while another is animating (the page's first fitBounds
   // animates just as the page says it is ready): such a request waits for it to end.
   function whenStill(call) {
@@ -233,6 +410,9 @@
       bridge.ownWardsChanged.connect(setOwnWards);
       bridge.reportFocused.connect(focusReport);
       bridge.basemapChanged.connect(setBasemap);
+      bridge.hotspotsChanged.connect(setHotspots);
+      bridge.choroplethChanged.connect(setChoropleth);
+      bridge.summaryCleared.connect(clearSummary);
       state.ready = true;
       send("pageReady");
     });
@@ -258,11 +438,16 @@
       });
       map.whenReady(function () { setTimeout(countDrawnWards, 0); });
       map.on("moveend zoomend", countDrawnWards);
+      map.on("zoomend", fitWardLabels);
       connectBridge();
     },
     setReports: setReports,
     whenStill: whenStill,
     setBasemap: setBasemap,
+    setHotspots: setHotspots,
+    setChoropleth: setChoropleth,
+    clearSummary: clearSummary,
+    wardFills: wardFills,
     viewport: viewport
   };
 })();

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,14 @@ def fill(url: str, count: int, seed: int = 1) -> dict[str, float]:
                     repeat_issue, resident_contact, captured_at, withdrawn, ward_code,
                     boundary_set_id, status, status_note, server_received_at, updated_at,
                     change_seq, content_hash)
-                SELECT gen_random_uuid()::text, 1, (CAST(:users AS int[]))[1 + (g % :nusers)], 'wardapp',
+                SELECT gen_random_uuid()::text, 1,
+                    (CAST(:users AS int[]))[1 + (g % :nusers)], 'wardapp',
                     (CAST(:codes AS text[]))[1 + floor(random() * :ncodes)::int],
                     date '2023-01-01' + floor(random() * 1399)::int, NULL, 'evening',
                     p.lat, p.lon, NULL, 'resident', '', false, NULL, now(), false, p.ward,
                     :bs, 'received', NULL, now(), now(), 1, 'benchmark'
                 FROM generate_series(1, :count) AS g
-                JOIN bench_points p ON p.n = (g * 7919) % :npoints
+                JOIN bench_points p ON p.n = (g::bigint * 7919) % :npoints
                 """
             ),
             {
@@ -135,7 +137,12 @@ def measure(base: str, repeats: int) -> dict[str, float]:
     }
 
 
-def run(counts: list[int], repeats: int = 300) -> dict[int, dict[str, float]]:
+def run(
+    counts: list[int],
+    repeats: int = 300,
+    during: Callable[[str, int], dict[str, float]] | None = None,
+) -> dict[int, dict[str, float]]:
+    """Summary figures per size; ``during(base_url, count)`` adds more, server still up."""
     bindir = find_bindir()
     if bindir is None:
         raise SystemExit("PostgreSQL is not installed (Debian: apt-get install postgresql).")
@@ -161,6 +168,8 @@ def run(counts: list[int], repeats: int = 300) -> dict[int, dict[str, float]]:
             try:
                 wait_until_healthy(f"http://127.0.0.1:{port}", server, log)
                 figures.update(measure(f"http://127.0.0.1:{port}", repeats))
+                if during is not None:
+                    figures.update(during(f"http://127.0.0.1:{port}", count))
             finally:
                 stop_process(server)
             results[count] = figures

@@ -19,6 +19,11 @@ import pytest
 from keyrings.alt.file import PlaintextKeyring
 
 from tests.support.live_store import ANALYST, COUNCILLOR, PASSWORD, LiveStore
+from tests.support.seeded_store import (  # noqa: F401  (the demo's year of reports)
+    demo_profile,
+    seeded_store,
+    seeded_template,
+)
 from wardapp.client.profile import Profile
 
 

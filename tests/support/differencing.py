@@ -44,7 +44,7 @@ class Rules:
 
 
 def recovered(tables: list[PublishedTable], rules: Rules = Rules()) -> list[tuple[str, str, int]]:
-    """(table, number, value) for every number not shown that a reader can pin down exactly."""
+    """(table, number, value) for every hidden count of 1-4 a reader can pin down exactly."""
     variables: dict[tuple[str, ...], int] = {}
 
     def var(*key: str) -> int:
@@ -95,7 +95,9 @@ def recovered(tables: list[PublishedTable], rules: Rules = Rules()) -> list[tupl
             objective[column] = 1.0
         low = _solve(objective, constraint, integral)
         high = -_solve(-objective, constraint, integral)
-        if round(low) == round(high):
+        # A withheld number pinned at 5 or more says nothing about a small count (the
+        # policy would have shown it, rounded); one pinned at 1-4 is a disclosure.
+        if round(low) == round(high) and round(low) < rules.min_count:
             found.append((name, number, round(low)))
     return found
 

@@ -9,8 +9,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.client.conftest import (  # noqa: F401  (a real AIM store and a signed-in profile)
+    demo_profile,
     live_store,
     profile_env,
+    seeded_store,
+    seeded_template,
     signed_in_profile,
     store_template,
 )

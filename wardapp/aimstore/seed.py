@@ -23,9 +23,10 @@ from wardapp.aimstore.areas import set_area
 from wardapp.aimstore.changes import next_change_seq
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.state import current_taxonomy
+from wardapp.aimstore.taskfinish import create_action
 from wardapp.aimstore.wardsets import ActiveWards
 from wardapp.core.report import uk_today
-from wardapp.core.schemas import BATCH_MAX
+from wardapp.core.schemas import BATCH_MAX, ActionIn
 from wardapp.core.wards import Ward, WardSet
 
 DEMO_USER = "demo"
@@ -129,7 +130,7 @@ def seed_demo(engine: Engine, count: int = REPORT_COUNT, today: date | None = No
         by_name = {w.name: w for w in wards.wards}
         demo_wards = [by_name[n].code for n in DEMO_WARDS if n in by_name]
         demo = add_user(session, DEMO_USER, "councillor", DEMO_PASSWORD, demo_wards)
-        add_user(session, ANALYST_USER, "analyst", ANALYST_PASSWORD, [])
+        analyst = add_user(session, ANALYST_USER, "analyst", ANALYST_PASSWORD, [])
         reporters = _ward_councillors(session, wards, rng, demo.id, set(demo_wards))
         reports = _synthetic_reports(rng, wards, reporters, count, today)
         taxonomy = current_taxonomy(session)
@@ -153,11 +154,44 @@ def seed_demo(engine: Engine, count: int = REPORT_COUNT, today: date | None = No
         _set_statuses(session, rng, reports, today)
         for code, (name, members) in demo_areas(wards).items():
             set_area(session, code, name, members, wards, actor=None, client="demo seed")
+        for action in demo_actions(demo_wards, today):
+            create_action(session, action, analyst, wards, "demo seed", today)
     return (
         f"seeded {len(reports)} reports over 12 months in {len(wards)} wards\n"
         f"councillor: {DEMO_USER} / {DEMO_PASSWORD}  (wards: {', '.join(DEMO_WARDS)})\n"
         f"analyst:    {ANALYST_USER} / {ANALYST_PASSWORD}"
     )
+
+
+def demo_actions(ward_codes: list[str], today: date) -> list[ActionIn]:
+    """Task and Finish actions for the demo councillor's wards, as a partnership would agree."""
+    if not ward_codes:
+        return []
+    first, last = ward_codes[0], ward_codes[-1]
+    return [
+        ActionIn(
+            wards=[first],
+            title="Off-road bike patrols on the park at weekends",
+            lead_agency="Cleveland Police",
+            due_on=today + timedelta(days=35),
+            progress="on_track",
+            note="Two joint patrols held with the neighbourhood team; three bikes seized.",
+        ),
+        ActionIn(
+            wards=[first, last],
+            title="Clear fly-tipping from the back lanes and fit gates",
+            lead_agency="Council environment team",
+            due_on=today + timedelta(days=20),
+            progress="at_risk",
+            note="Contractor delayed; two lanes still to do.",
+        ),
+        ActionIn(
+            wards=[last],
+            title="Secure empty properties used for drug use",
+            lead_agency="Housing association",
+            due_on=today + timedelta(days=60),
+        ),
+    ]
 
 
 def demo_areas(wards: WardSet) -> dict[str, tuple[str, list[str]]]:

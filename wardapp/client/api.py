@@ -23,6 +23,7 @@ from wardapp.core.schemas import (
     TokenResponse,
     WardActions,
 )
+from wardapp.core.summary_schemas import AreaList, AreaSummary, Overview, WardSummary
 from wardapp.core.taxonomy import Taxonomy
 
 CONNECT_TIMEOUT = 5.0
@@ -166,6 +167,25 @@ class AimStoreApi:
     def wards(self, token: str) -> dict[str, Any]:
         data: dict[str, Any] = self._call("GET", "/v1/wards", token)
         return data
+
+    # Anonymised summaries: a period that has not ended answers 409, a malformed one 422
+    # (both become Refused with the server's sentence).
+    def ward_summary(self, token: str, code: str, period: str) -> WardSummary:
+        path = f"/v1/summaries/wards/{quote(code, safe='')}"
+        data = self._call("GET", path, token, params={"period": period})
+        return WardSummary.model_validate(data)
+
+    def area_summary(self, token: str, code: str, period: str) -> AreaSummary:
+        path = f"/v1/summaries/areas/{quote(code, safe='')}"
+        data = self._call("GET", path, token, params={"period": period})
+        return AreaSummary.model_validate(data)
+
+    def overview(self, token: str, period: str) -> Overview:
+        data = self._call("GET", "/v1/summaries/overview", token, params={"period": period})
+        return Overview.model_validate(data)
+
+    def areas(self, token: str) -> AreaList:
+        return AreaList.model_validate(self._call("GET", "/v1/areas", token))
 
 
 def _message(response: requests.Response) -> str:

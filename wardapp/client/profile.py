@@ -23,6 +23,7 @@ from wardapp.client.errors import ProfileMissing, ReportRefused, StoreUnreadable
 from wardapp.client.keys import ProfileSecrets, passphrase_key
 from wardapp.client.reports import MyReport, ReportBook
 from wardapp.client.store import LocalStore
+from wardapp.client.summaries import Summaries
 from wardapp.client.sync import SyncEngine, SyncObserver, SyncResult
 from wardapp.core.report import ReportIn, ReportInvalid, locate_report, parse_report
 from wardapp.core.schemas import WardActions
@@ -66,6 +67,7 @@ class Profile:
         self.cache = Cache(store)
         self.api = AimStoreApi(settings["server_url"], ca_bundle)
         self.auth = Authenticator(self.api, vault)
+        self.summaries = Summaries(self.cache, self.api, self.auth)
         # One sync at a time: across processes (an OS lock that dies with its process)
         # and across threads of this one.
         self._sync_lock = FileLock(directory / "sync.lock")

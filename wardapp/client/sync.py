@@ -20,6 +20,7 @@ from wardapp.client.cache import Cache
 from wardapp.client.errors import NotSignedIn
 from wardapp.client.reports import ReportBook
 from wardapp.client.store import LocalStore
+from wardapp.client.summaries import Summaries
 from wardapp.core.schemas import BATCH_MAX
 
 
@@ -147,3 +148,5 @@ class SyncEngine:
         for code in user.get("wards", []):
             actions = self.auth.call(partial(self.api.ward_actions, ward_code=code))
             self.cache.put(f"actions:{code}", actions.model_dump(mode="json"))
+        # Last month's summaries of the user's wards, for review offline; guarded inside.
+        Summaries(self.cache, self.api, self.auth).refresh_own(user.get("wards", []))

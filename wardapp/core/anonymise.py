@@ -5,8 +5,10 @@ Counts live in fixed buckets (ward or area x category x month, quarter, year); a
 its own; hot spots are H3 hexagons with enough reports from enough reporters; sensitive
 categories are left out of everything. Because totals, areas and quarters are rounded
 independently of their parts, the tables of a whole year are published together and
-audited (``disclosure``): any number that would let a reader work out a hidden small
-count is withheld. Thresholds come in a ``Policy`` (the AIM store's settings).
+audited (``disclosure``): where a reader could narrow a hidden small count too far, more
+is withheld, first small counts themselves ("fewer than 5" becomes "not shown"), then hot
+spots, then categories, and totals last. Thresholds come in a ``Policy`` (the AIM store's
+settings).
 """
 
 from collections import Counter
@@ -206,7 +208,10 @@ def _primary(raw: _Raw, categories: list[str], policy: Policy) -> Table:
     )
 
 
-_COST = {"h": 0, "t": 1, "c": 2}  # drop a hot spot first, then a total, then a category
+# What to withhold first when a small count could be worked out: a count already hidden
+# ("fewer than 5" becomes "not shown", which costs the reader least), then a hot spot,
+# then a category, and a total last (the trend and the map's comparison need totals).
+_COST = {"h": 1, "c": 2, "t": 3}
 
 
 class _Model:
@@ -248,7 +253,9 @@ class _Model:
             return (1, INF) if key[0] in "ct" else (0, INF)
 
         def cost(key: Key) -> int:
-            return _COST[key[0]] + (0 if key[1][0] == "area" else 3) + 10 * (key in hidden)
+            if key in hidden:
+                return 0
+            return 10 * _COST[key[0]] + (0 if key[1][0] == "area" else 5)
 
         margin = min(3, self.policy.min_count - 1)  # [1, 2] is all a min_count of 3 leaves
         return protect(known, self._sums(), hidden, withheld, cost, margin)

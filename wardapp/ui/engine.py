@@ -12,11 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from wardapp.client.errors import ClientError, ReportRefused
 from wardapp.client.profile import Profile
 from wardapp.client.scheduler import SyncScheduler
+from wardapp.client.summaries import ScopeKind, SummaryUnavailable
 from wardapp.client.sync import SyncObserver, SyncResult
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ class Engine(QObject):
     userChanged = Signal(object)  # {"username", "role", "wards"} or None
     signInFailed = Signal(str)
     failed = Signal(str)  # anything else, in plain words
+    summaryLoaded = Signal(object)  # client.summaries.Review
+    overviewLoaded = Signal(object)  # Fetched[Overview]
+    areasLoaded = Signal(object)  # Fetched[AreaList]
+    summaryFailed = Signal(str)  # why no summary (or overview) can be shown, in plain words
 
     def __init__(self, profile: Profile, sync_interval_s: float = DEFAULT_SYNC_INTERVAL_S) -> None:
         super().__init__()
@@ -46,6 +51,8 @@ class Engine(QObject):
         # Saves and drafts (disk only) never queue behind sign-in or sign-out (network).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-engine")
         self._account = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-account")
+        # Summaries wait on the network: never behind a save, nor a save behind them.
+        self._review = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-review")
         self._observer = _ProgressSignal(self.syncProgress)
         self.scheduler = SyncScheduler(
             self._sync, sync_interval_s, self.syncFinished.emit, self._observer
@@ -71,6 +78,7 @@ class Engine(QObject):
         stopped = self.scheduler.stop()
         self._worker.shutdown(wait=True)  # queued saves and drafts reach the disk
         self._account.shutdown(wait=False, cancel_futures=True)
+        self._review.shutdown(wait=False, cancel_futures=True)
         if stopped:
             self.profile.close()
 
@@ -99,6 +107,20 @@ class Engine(QObject):
     def sign_out(self) -> None:
         self._run(self._sign_out, self._account)
 
+    def load_summary(self, kind: ScopeKind, code: str, period: str) -> None:
+        """A ward's or area's summary and actions: ``summaryLoaded`` or ``summaryFailed``."""
+        summaries = self.profile.summaries
+        self._fetch(lambda: summaries.review(kind, code, period), self.summaryLoaded)
+
+    def load_overview(self, period: str) -> None:
+        """Every ward's total for the map: ``overviewLoaded`` or ``summaryFailed``."""
+        summaries = self.profile.summaries
+        self._fetch(lambda: summaries.overview(period), self.overviewLoaded)
+
+    def load_areas(self) -> None:
+        """The neighbourhood areas for the picker; quiet when there are none to be had."""
+        self._fetch(self.profile.summaries.areas, self.areasLoaded, quiet=True)
+
     @property
     def server_url(self) -> str:
         return str(self.profile.settings["server_url"])
@@ -111,14 +133,17 @@ class Engine(QObject):
         def guarded() -> None:
             try:
                 call()
-            except ClientError as exc:
-                self.failed.emit(str(exc))
-            except Exception:  # a bug: said in words and logged, never lost silently
-                log.exception("engine call failed")
-                self.failed.emit(
-                    "Something went wrong inside wardapp and that step was not done. "
-                    "Please try again; your saved reports are safe."
-                )
+            except Exception as exc:
+                if self._closed:  # nobody is listening; a call cut off by the closed store
+                    log.debug("engine call ended by close", exc_info=True)
+                elif isinstance(exc, ClientError):
+                    self.failed.emit(str(exc))
+                else:  # a bug: said in words and logged, never lost silently
+                    log.exception("engine call failed")
+                    self.failed.emit(
+                        "Something went wrong inside wardapp and that step was not done. "
+                        "Please try again; your saved reports are safe."
+                    )
 
         (pool or self._worker).submit(guarded)
 
@@ -173,6 +198,22 @@ class Engine(QObject):
     def _sign_out(self) -> None:
         self.profile.sign_out()
         self.userChanged.emit(None)
+
+    def _fetch(
+        self, fetch: Callable[[], object], loaded: SignalInstance, quiet: bool = False
+    ) -> None:
+        """On the review pool; the answer (or why there is none) comes back as a signal."""
+
+        def task() -> None:
+            try:
+                answer = fetch()
+            except SummaryUnavailable as exc:
+                if not quiet:
+                    self.summaryFailed.emit(str(exc))
+                return
+            loaded.emit(answer)
+
+        self._run(task, self._review)
 
     # --- on the sync thread -----------------------------------------------------------------
     def _sync(self, observer: SyncObserver | None, cancel: threading.Event) -> SyncResult:

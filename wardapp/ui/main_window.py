@@ -26,6 +26,7 @@ from wardapp.ui.report_form import ReportForm
 from wardapp.ui.settings import AppSettings, SettingsStore
 from wardapp.ui.sign_in import SignInDialog
 from wardapp.ui.sync_status import SyncStatus
+from wardapp.ui.ward_summary import WardSummaryView
 
 
 class MainWindow(QMainWindow):
@@ -53,10 +54,14 @@ class MainWindow(QMainWindow):
         self.map = MapView(wards, taxonomy, page_folder)
         self.form = ReportForm(taxonomy)
         self.my_reports = MyReportsPanel()
+        self.summary = WardSummaryView(wards, self.map)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Report panels")
         self.tabs.addTab(self.form, "&New report")
         self.tabs.addTab(self.my_reports, "&My reports")
+        # No access key of its own: the form already uses every letter of "Ward summary";
+        # View > Ward summary (Alt+V, S) and Ctrl+Tab reach it.
+        self.tabs.addTab(self.summary, "Ward summary")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.map)
         splitter.addWidget(self.tabs)
@@ -101,6 +106,8 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.preferences.edit)
         self.save_area_action = QAction("Save this &area for offline use…", self)
         self.save_area_action.triggered.connect(self.preferences.save_area)
+        self.summary_action = QAction("Ward &summary", self)
+        self.summary_action.triggered.connect(self.show_summary)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -111,7 +118,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         report_menu = menu.addMenu("&Report")
         report_menu.addActions([self.new_action, self.save_action, self.sync_action])
-        menu.addMenu("&View").addAction(self.save_area_action)
+        menu.addMenu("&View").addActions([self.summary_action, self.save_area_action])
         menu.addMenu("&Help").addAction(about_action)
 
         toolbar = QToolBar("Main")
@@ -138,6 +145,13 @@ class MainWindow(QMainWindow):
         self.place_finder.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.sync_status.retryRequested.connect(engine.sync_now)
         self.sync_status.signInRequested.connect(self.show_sign_in)
+        self.summary.summaryRequested.connect(engine.load_summary)
+        self.summary.overviewRequested.connect(engine.load_overview)
+        self.summary.areasRequested.connect(engine.load_areas)
+        engine.summaryLoaded.connect(self.summary.show_review)
+        engine.overviewLoaded.connect(self.summary.show_overview)
+        engine.areasLoaded.connect(self.summary.set_areas)
+        engine.summaryFailed.connect(self.summary.show_problem)
 
         engine.reportsChanged.connect(self.show_reports)
         engine.pendingChanged.connect(self.sync_status.set_pending)
@@ -249,6 +263,10 @@ class MainWindow(QMainWindow):
             self.form.show_saved(SAVED_AND_SENT)
             self.last_saved_id = None
 
+    def show_summary(self) -> None:
+        self.tabs.setCurrentWidget(self.summary)
+        self.summary.scope.setFocus()
+
     def show_in_list(self, report_id: str) -> None:
         self.tabs.setCurrentWidget(self.my_reports)
         self.my_reports.select_report(report_id)
@@ -262,6 +280,7 @@ class MainWindow(QMainWindow):
         who = f" — {user['username']} ({user['role']})" if user else " — not signed in"
         self.setWindowTitle(f"wardapp{who}")
         self.map.set_own_wards(user.get("wards", []) if user else [])
+        self.summary.set_user_wards(user.get("wards", []) if user else [])
         if user and self.sign_in_dialog is not None:
             self.sign_in_dialog.accept()
 

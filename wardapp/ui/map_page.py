@@ -17,8 +17,9 @@ from wardapp.core.resources import resource
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.report_status import STATUS_STYLES
+from wardapp.ui.summary_map import HOTSPOT_STYLE
 
-PAGE_FORMAT = 4  # bump when the page's structure changes
+PAGE_FORMAT = 5  # bump when the page's structure changes
 BOUNDARY_ATTRIBUTION = (
     "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
     "contains OS data © Crown copyright and database right 2021"
@@ -42,6 +43,7 @@ def page_config(taxonomy: Taxonomy) -> dict[str, Any]:
         "categories": {c.code: c.label for c in taxonomy.categories},
         "ownWardStyle": OWN_WARD_STYLE,
         "otherWardStyle": OTHER_WARD_STYLE,
+        "hotspotStyle": HOTSPOT_STYLE,
         "markerImages": web_asset("leaflet/images") + "/",
     }
 

@@ -28,6 +28,7 @@ from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.map_page import map_page
 from wardapp.ui.report_status import status_key
+from wardapp.ui.summary_map import choropleth_layer, hotspot_layer
 
 LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about", "wardtiles"})
 
@@ -93,6 +94,9 @@ class MapBridge(QObject):
     ownWardsChanged = Signal(str)
     reportFocused = Signal(str)
     basemapChanged = Signal(str)  # a street-map layer as JSON, or "" for none
+    hotspotsChanged = Signal(str)  # hot-spot hexagons as GeoJSON, labelled
+    choroplethChanged = Signal(str)  # every ward's fill, labels and legend
+    summaryCleared = Signal()
 
     clicked = Signal(float, float)
     moved = Signal(float, float)
@@ -242,6 +246,33 @@ class MapView(QWebEngineView):
         """A street map under the wards (config from ``basemap.apply_basemap``); None: none."""
         text = json.dumps(config) if config else ""
         self._when_ready(lambda: self.bridge.basemapChanged.emit(text))
+
+    def zoom_to_wards(self, codes: Sequence[str]) -> bool:
+        """Fits the map to several wards (an area); False when none of them is known."""
+        boxes = [w.geometry.bounds for c in codes if (w := self.wards.get(c)) is not None]
+        if not boxes:
+            return False
+        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        self._when_ready(lambda: self.bridge.boundsRequested.emit(south, west, north, east))
+        return True
+
+    # --- anonymised summaries ---------------------------------------------------------------
+    def show_hotspots(self, feature_collection: dict[str, Any]) -> None:
+        """Hot-spot hexagons (GeoJSON with a ``count`` each; ``label``/``tooltip`` optional)."""
+        text = json.dumps(hotspot_layer(feature_collection))
+        self._when_ready(lambda: self.bridge.hotspotsChanged.emit(text))
+
+    def show_choropleth(
+        self, totals: dict[str, dict[str, Any]], title: str = "Reports", unit: int = 5
+    ) -> None:
+        """Wards filled by total, ``{code: {"count": int | None, "text": str}}``, with a legend;
+        a ward whose count is None is hatched and labelled with its text."""
+        text = json.dumps(choropleth_layer(totals, self.wards, title, unit))
+        self._when_ready(lambda: self.bridge.choroplethChanged.emit(text))
+
+    def clear_summary_layers(self) -> None:
+        self._when_ready(self.bridge.summaryCleared.emit)
 
     # --- state out (self-test, tests) ---------------------------------------------------
     def read_state(self, callback: Callable[[dict[str, Any]], None]) -> None:
