@@ -83,7 +83,11 @@ def test_an_area_review_has_its_wards_actions_once_each(
     assert isinstance(review.summary, AreaSummary)
     assert {w.code for w in review.summary.wards} == set(north.wards)
     assert review.actions is not None
-    assert [a.title for a in review.actions.items] == ["Lighting survey on the estate"]
+    # The new action is in two of the area's wards, yet listed once; so is every other.
+    ids = [a.id for a in review.actions.items]
+    titles = [a.title for a in review.actions.items]
+    assert titles.count("Lighting survey on the estate") == 1
+    assert len(ids) == len(set(ids))
     assert not review.from_cache and review.actions_problem == ""
 
 
@@ -98,7 +102,7 @@ def test_each_sync_keeps_last_months_summaries_of_my_wards_for_offline_review(
     assert review.from_cache and review.summary.period == last_month()
     assert datetime.now(UTC) - review.fetched_at < timedelta(hours=1)
     assert review.actions is not None
-    assert [a.title for a in review.actions.items] == ["Joint patrols on Pallister Park"]
+    assert "Joint patrols on Pallister Park" in [a.title for a in review.actions.items]
     assert demo_profile.summaries.ward(PARK_END, last_month()).from_cache
     overview = demo_profile.summaries.overview(last_month())
     assert overview.from_cache and len(overview.value.wards) == 20

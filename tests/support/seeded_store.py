@@ -21,6 +21,7 @@ DEMO_USER, DEMO_PASSWORD = "demo", "demo-councillor"  # what seed-demo creates
 ANALYST_USER, ANALYST_PASSWORD = "analyst", "demo-analyst"
 BERWICK_HILLS = "E05009855"  # one of the demo councillor's two wards
 PARK_END = "E05009870"
+ACKLAM = "E05009853"  # a ward with neither the demo councillor nor any demo action
 
 
 def last_month() -> str:

@@ -6,7 +6,7 @@ the set of closed months change, so a summary is a dictionary lookup most of the
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -68,16 +68,19 @@ class Context:
     areas: Areas
     today: date
     cache: SummaryCache
+    _years: dict[int, PublishedYear] = field(default_factory=dict)
 
     @property
     def shown_categories(self) -> list[str]:
         return [c.code for c in self.taxonomy.categories if not c.sensitive]
 
     def year(self, year: int) -> PublishedYear:
-        closed = sum(is_closed(p, self.today) for p in year_periods(year))
-        version = aggregates.year_versions(self.session, [year])[year]
-        stamp = (version, self.taxonomy, self.boundary_set_id, self.areas, self.policy, closed)
-        return self.cache.year(stamp, year, lambda: self._publish(year))
+        if year not in self._years:  # a trend reads 12 months: one lookup per year, not 13
+            closed = sum(is_closed(p, self.today) for p in year_periods(year))
+            version = aggregates.year_versions(self.session, [year])[year]
+            stamp = (version, self.taxonomy, self.boundary_set_id, self.areas, self.policy, closed)
+            self._years[year] = self.cache.year(stamp, year, lambda: self._publish(year))
+        return self._years[year]
 
     def _publish(self, year: int) -> PublishedYear:
         facts = load_facts(self.session, year, self.shown_categories, self.policy)
