@@ -6,7 +6,6 @@ on the same port (the "server down, then up" of a councillor at a surgery).
 """
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +17,7 @@ import keyring.core
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
-from tests.support.live_store import ANALYST, COUNCILLOR, PASSWORD, LiveStore
+from tests.support.live_store import ANALYST, COUNCILLOR, PASSWORD, LiveStore, running_copy
 from tests.support.seeded_store import (  # noqa: F401  (the demo's year of reports)
     demo_profile,
     seeded_store,
@@ -43,14 +42,8 @@ def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def live_store(
     tmp_path_factory: pytest.TempPathFactory, store_template: Path
 ) -> Iterator[LiveStore]:
-    folder = tmp_path_factory.mktemp("aimstore")
-    shutil.copyfile(store_template, folder / "store.db")
-    store = LiveStore(folder)
-    try:
-        store.start()
+    with running_copy(store_template, tmp_path_factory.mktemp("aimstore")) as store:
         yield store
-    finally:
-        store.stop()
 
 
 @pytest.fixture

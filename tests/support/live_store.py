@@ -4,12 +4,15 @@
 the server on the same port (the "server down, then up" of a councillor at a surgery).
 """
 
+import contextlib
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +153,15 @@ class LiveStore:
             if page["next_cursor"] is None:
                 return ids
             params["cursor"] = page["next_cursor"]
+
+
+@contextlib.contextmanager
+def running_copy(template: Path, folder: Path) -> Iterator[LiveStore]:
+    """A store started on a copy of ``template``'s database (fresh for each test)."""
+    shutil.copyfile(template, folder / "store.db")
+    store = LiveStore(folder)
+    try:
+        store.start()
+        yield store
+    finally:
+        store.stop()

@@ -4,7 +4,6 @@
 each test serves its own copy. Import the fixtures into a test module to use them.
 """
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support.live_store import LiveStore
+from tests.support.live_store import LiveStore, running_copy
 from wardapp.client.profile import Profile
 from wardapp.core.periods import latest_closed, uk_today
 
@@ -41,14 +40,8 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seeded_store(
     tmp_path_factory: pytest.TempPathFactory, seeded_template: Path
 ) -> Iterator[LiveStore]:
-    folder = tmp_path_factory.mktemp("aimstore")
-    shutil.copyfile(seeded_template, folder / "store.db")
-    store = LiveStore(folder)
-    try:
-        store.start()
+    with running_copy(seeded_template, tmp_path_factory.mktemp("aimstore")) as store:
         yield store
-    finally:
-        store.stop()
 
 
 @pytest.fixture
