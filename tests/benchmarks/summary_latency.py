@@ -11,6 +11,7 @@ and repeated requests (served from the audited year). Prints a table; returns fi
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -172,6 +173,7 @@ def run(
                     figures.update(during(f"http://127.0.0.1:{port}", count))
             finally:
                 stop_process(server)
+                shutil.rmtree(folder, ignore_errors=True)
             results[count] = figures
             print(f"{count:>9} reports: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
             sys.stdout.flush()
