@@ -1,7 +1,7 @@
 """Ward and area summaries over HTTP, on SQLite and PostgreSQL: what a ward member may see."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ReportMaker, UserMaker
 from wardapp.aimstore import aggregates, models
+from wardapp.core.periods import uk_today
 from wardapp.core.wards import WardSet
 
 TODAY = date(2026, 11, 27)
@@ -239,3 +240,25 @@ def test_areas_are_set_by_an_admin_and_summarised(
         assert shown[code]["suppressed"] == ward["total_suppressed"]
     listed = client.get("/v1/areas", headers=who).json()["items"]
     assert listed == [{"code": "east", "name": "East", "wards": members}]
+
+
+def test_only_reports_about_months_that_are_over_refresh_the_published_year(
+    client: TestClient,
+    make_user: UserMaker,
+    make_report: ReportMaker,
+    engine: Engine,
+) -> None:
+    """A report about this month changes no published table, so cached summaries stay."""
+    who = make_user("today")
+    today = uk_today()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=3)
+
+    def versions() -> dict[int, int]:
+        with Session(engine) as session:
+            return aggregates.year_versions(session, [today.year, last_month.year])
+
+    before = versions()
+    send(client, who, [make_report(occurred_on=today.isoformat(), occurred_time=None)])
+    assert versions() == before
+    send(client, who, [make_report(occurred_on=last_month.isoformat(), occurred_time=None)])
+    assert versions()[last_month.year] == before[last_month.year] + 1

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
 from wardapp.aimstore.sqlhelpers import upsert_adding
+from wardapp.core.periods import uk_today
 
 # Cells are stored at this resolution; a coarser policy resolution reads their parents.
 STORED_RESOLUTION = 8
@@ -66,9 +67,18 @@ def of_report(report: models.Report) -> Contribution | None:
 
 
 def apply(
-    session: Session, added: Iterable[Contribution], removed: Iterable[Contribution] = ()
+    session: Session,
+    added: Iterable[Contribution],
+    removed: Iterable[Contribution] = (),
+    today: date | None = None,
 ) -> None:
-    """Move the aggregates by these contributions, in rows locked in one fixed order."""
+    """Move the aggregates by these contributions, in rows locked in one fixed order.
+
+    Only a change to a month that is over can change a published table, so only then is its
+    year's version bumped (and the audited year recomputed on the next read): most reports
+    are about this month and leave every cached summary valid.
+    """
+    first_open = _month_start(today or uk_today())
     months: Counter[tuple[str, str, date]] = Counter()
     cells: Counter[tuple[str, date, str, str, str]] = Counter()
     for sign, items in ((1, added), (-1, removed)):
@@ -87,7 +97,8 @@ def apply(
     ]
     if not month_rows and not cell_rows:
         return
-    years = sorted({m.year for (_, _, m), n in months.items() if n} | {k[1].year for k in cells})
+    changed = {m for (_, _, m), n in months.items() if n} | {k[1] for k, n in cells.items() if n}
+    years = sorted({m.year for m in changed if m < first_open})
     upsert_adding(
         session, _table(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
     )
@@ -131,6 +142,10 @@ def year_versions(session: Session, years: Iterable[int]) -> dict[int, int]:
     )
     found = dict(((y, v) for y, v in rows))
     return {y: found.get(y, 0) for y in wanted}
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
 
 
 def _table(model: type[models.Base]) -> Table:

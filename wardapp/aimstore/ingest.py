@@ -116,7 +116,7 @@ def ingest_batch(
             state.hashes[report.version] = digest
 
     if accepted:
-        _write(session, accepted, results, author_id, source, boundary_set_id, now)
+        _write(session, accepted, results, author_id, source, boundary_set_id, now, today)
     return [r for r in results if r is not None]
 
 
@@ -161,6 +161,7 @@ def _write(
     source: str,
     boundary_set_id: int,
     now: datetime,
+    today: date | None,
 ) -> None:
     table = models.ReportVersion.__table__
     inserted = {
@@ -214,7 +215,7 @@ def _write(
         for a in winners
         if not a.report.withdrawn
     ]
-    aggregates.apply(session, added, removed)
+    aggregates.apply(session, added, removed, today)
     for a in winners:
         if a.outcome == "updated":
             values = _row(a, author_id, source, boundary_set_id, now, seq)
