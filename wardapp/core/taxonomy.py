@@ -1,5 +1,6 @@
 """The category taxonomy: versioned data, the single source of truth for category codes."""
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,5 +50,6 @@ def load_taxonomy(data: Any) -> Taxonomy:
     return taxonomy
 
 
+@functools.cache  # frozen, and read on every save: parse the file once
 def default_taxonomy() -> Taxonomy:
     return load_taxonomy(read_json(DEFAULT_TAXONOMY))
