@@ -66,6 +66,11 @@ def of_report(report: models.Report) -> Contribution | None:
     )
 
 
+MonthKey = tuple[str, str, date]  # ward, category, month
+CellKey = tuple[str, date, str, str, str]  # ward, month, cell, category, reporter
+_CHUNK = 20_000  # rows per statement when a rebuild writes hundreds of thousands
+
+
 def apply(
     session: Session,
     added: Iterable[Contribution],
@@ -78,13 +83,18 @@ def apply(
     year's version bumped (and the audited year recomputed on the next read): most reports
     are about this month and leave every cached summary valid.
     """
-    first_open = _month_start(today or uk_today())
-    months: Counter[tuple[str, str, date]] = Counter()
-    cells: Counter[tuple[str, date, str, str, str]] = Counter()
+    months: Counter[MonthKey] = Counter()
+    cells: Counter[CellKey] = Counter()
     for sign, items in ((1, added), (-1, removed)):
         for c in items:
             months[(c.ward_code, c.category, c.month)] += sign
             cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += sign
+    _store(session, months, cells, today or uk_today())
+
+
+def _store(
+    session: Session, months: Counter[MonthKey], cells: Counter[CellKey], today: date
+) -> None:
     month_rows = [
         {"ward_code": w, "category": k, "month": m, "reports": n}
         for (w, k, m), n in sorted(months.items())
@@ -95,23 +105,23 @@ def apply(
         for (w, m, h, k, r), n in sorted(cells.items())
         if n
     ]
-    if not month_rows and not cell_rows:
-        return
+    first_open = today.replace(day=1)
     changed = {m for (_, _, m), n in months.items() if n} | {k[1] for k, n in cells.items() if n}
     years = sorted({m.year for m in changed if m < first_open})
     upsert_adding(
         session, _table(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
     )
-    upsert_adding(session, _table(models.SummaryCount), month_rows, "reports")
-    upsert_adding(session, _table(models.SummaryHex), cell_rows, "reports")
+    for model, rows in ((models.SummaryCount, month_rows), (models.SummaryHex, cell_rows)):
+        for start in range(0, len(rows), _CHUNK):
+            upsert_adding(session, _table(model), rows[start : start + _CHUNK], "reports")
 
 
 def rebuild(session: Session) -> int:
     """Count every report again from scratch (after a restore or a repair); returns reports."""
     session.execute(delete(models.SummaryCount))
     session.execute(delete(models.SummaryHex))
-    counted = 0
-    batch: list[Contribution] = []
+    months: Counter[MonthKey] = Counter()
+    cells: Counter[CellKey] = Counter()
     rows = session.execute(
         select(
             models.Report.ward_code,
@@ -123,14 +133,14 @@ def rebuild(session: Session) -> int:
             models.Report.source,
         ).where(models.Report.withdrawn.is_(False))
     )
-    for row in rows:
-        batch.append(contribution_of(*row))
-        if len(batch) >= 50_000:
-            apply(session, batch)
-            counted += len(batch)
-            batch = []
-    apply(session, batch)
-    return counted + len(batch)
+    counted = 0
+    for row in rows:  # counted in memory, then written once: not a write per batch
+        c = contribution_of(*row)
+        months[(c.ward_code, c.category, c.month)] += 1
+        cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += 1
+        counted += 1
+    _store(session, months, cells, uk_today())
+    return counted
 
 
 def year_versions(session: Session, years: Iterable[int]) -> dict[int, int]:
@@ -142,10 +152,6 @@ def year_versions(session: Session, years: Iterable[int]) -> dict[int, int]:
     )
     found = dict(((y, v) for y, v in rows))
     return {y: found.get(y, 0) for y in wanted}
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def _table(model: type[models.Base]) -> Table:
