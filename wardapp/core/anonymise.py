@@ -228,7 +228,8 @@ class _Model:
     ) -> None:
         self.tables, self.policy = tables, policy
         self.categories, self.members = categories, members
-        self.labels = sorted(p.label for p in closed)
+        self.closed = closed
+        self.labels = [p.label for p in closed]
         # The cells where a scope has reports this year partition its reports exactly. A
         # reader may not know which cells are empty; assuming they do is the cautious side.
         self.cells = {scope: sorted(found) for scope, found in cells.items()}
@@ -298,11 +299,10 @@ class _Model:
     def _period_parts(self) -> list[tuple[str, list[str]]]:
         """Closed quarters and years with the closed periods they are made of."""
         out: list[tuple[str, list[str]]] = []
-        for label in sorted(self.labels):
-            if "Q" in label:
-                year, quarter = label.split("-Q")
-                first = 3 * (int(quarter) - 1) + 1
-                out.append((label, [f"{year}-{m:02d}" for m in range(first, first + 3)]))
-            elif len(label) == 4:
-                out.append((label, [q.label for q in quarters_of(int(label))]))
+        for period in self.closed:
+            months = months_of(period)
+            if len(months) == 3:
+                out.append((period.label, [m.label for m in months]))
+            elif len(months) == 12:
+                out.append((period.label, [q.label for q in quarters_of(period.start.year)]))
         return out

@@ -101,14 +101,9 @@ class System:
         return new_low, new_high
 
     def narrowed(
-        self, known: dict[Key, tuple[int, int]], hidden: Iterable[Key], margin: int = 1
-    ) -> list[Key]:
-        """The hidden keys left with fewer than ``margin`` possible values by the sums."""
-        return self._narrowed(*self.start(known), hidden, margin)
-
-    def _narrowed(
         self, low: NDArray[Any], high: NDArray[Any], hidden: Iterable[Key], margin: int
     ) -> list[Key]:
+        """The hidden keys left with fewer than ``margin`` possible values by the sums."""
         low, high = self.bounds(low, high)
         width = high - low + 1
         return [k for k in hidden if k in self.index and width[self.index[k]] < margin]
@@ -144,7 +139,7 @@ def protect(
     current = dict(known)
     withheld: set[Key] = set()
     ordered_hidden = sorted(hidden, key=repr)
-    while pinned := system._narrowed(low, high, ordered_hidden, margin):
+    while pinned := system.narrowed(low, high, ordered_hidden, margin):
         withheld_now: set[Key] = set()
         for key in pinned:
             if withheld_now & {k for eq in by_key[key] for k in (eq.total, *eq.parts)}:
