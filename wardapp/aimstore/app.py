@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from wardapp import __version__
+from wardapp.aimstore.admission import AdmissionLimit
 from wardapp.aimstore.db import make_engine, make_sessionmaker
 from wardapp.aimstore.errors import BodySizeLimit, install_error_handlers
 from wardapp.aimstore.migrate import alembic_config
@@ -43,7 +44,7 @@ def check_schema(engine: Engine) -> None:
 
 def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.max_concurrent_requests)
     check_schema(engine)
     sessions = make_sessionmaker(engine)
     if settings.secret_key is not None:
@@ -62,4 +63,6 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     for module in (auth, catalogue, reports, actions, admin, areas, summaries, health):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    # Outermost: a request waiting its turn holds no thread, connection or body buffer.
+    app.add_middleware(AdmissionLimit, limit=settings.max_concurrent_requests)
     return app

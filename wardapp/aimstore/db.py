@@ -8,13 +8,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, connections: int = 5) -> Engine:
+    """``connections``: kept open in the pool, with as many again allowed when busy."""
     parsed = make_url(url)
+    pool = {"pool_size": connections, "max_overflow": connections}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+        return create_engine(url, pool_pre_ping=True, **pool)
+    in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory:
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+    # An in-memory database lives in one connection: SQLAlchemy gives it its own pool.
+    engine = create_engine(url, connect_args={"timeout": 30}, **({} if in_memory else pool))
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -37,6 +37,12 @@ class AimStoreSettings(BaseSettings):
     max_body_bytes: int = Field(
         default=4_000_000, ge=10_000, description="Larger request bodies are refused (413)."
     )
+    max_concurrent_requests: int = Field(
+        default=8,
+        ge=1,
+        le=39,
+        description="Requests handled at once per process; more wait their turn (queued).",
+    )
     sign_in_max_failures: int = Field(
         default=5, ge=1, le=1000, description="Failed sign-ins in the window that lock an account."
     )
@@ -54,6 +60,13 @@ class AimStoreSettings(BaseSettings):
     )
     summary_rounding: int = Field(
         default=_POLICY.rounding, ge=1, le=100, description="Shown counts round to this."
+    )
+    summary_refresh_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="A late report about a month that is over shows in summaries within this "
+        "many seconds (0: at once, auditing the year again on every such report).",
     )
     hotspot_min_reports: int = Field(
         default=_POLICY.hex_min_reports, ge=2, le=1000, description="Reports a hot spot needs."
