@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ReportMaker, UserMaker
 from wardapp.aimstore import aggregates, models
+from wardapp.aimstore.summary_cache import SummaryCache
 from wardapp.core.periods import uk_today
 from wardapp.core.wards import WardSet
 
@@ -19,8 +20,14 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture(autouse=True)
 def fixed_today(client: TestClient) -> None:
-    """October 2026 is over, November is not: the store's clock for every test here."""
-    client.app.state.store.today = lambda: TODAY  # type: ignore[attr-defined]
+    """October 2026 is over, November is not: the store's clock for every test here.
+
+    These tests read a summary straight after sending late reports, so the store audits
+    again at once (SUMMARY_REFRESH_SECONDS=0); the delay itself is tested on its own below.
+    """
+    store = client.app.state.store  # type: ignore[attr-defined]
+    store.today = lambda: TODAY
+    store.summaries.refresh_s = 0
 
 
 def send(client: TestClient, who: dict[str, str], reports: list[dict[str, Any]]) -> None:
@@ -262,3 +269,22 @@ def test_only_reports_about_months_that_are_over_refresh_the_published_year(
     assert versions() == before
     send(client, who, [make_report(occurred_on=last_month.isoformat(), occurred_time=None)])
     assert versions()[last_month.year] == before[last_month.year] + 1
+
+
+def test_a_late_report_shows_once_the_refresh_interval_has_passed(
+    client: TestClient, make_user: UserMaker, make_report: ReportMaker, wards: WardSet
+) -> None:
+    """By default summaries are audited again at most once a minute: until then a reader gets
+    the tables as last published, whole, and the late report shows after that."""
+    clock = [1000.0]
+    store = client.app.state.store  # type: ignore[attr-defined]
+    store.summaries = SummaryCache(store.settings.summary_refresh_seconds, lambda: clock[0])
+    ward = wards.wards[3].code
+    who = make_user("late", wards=[ward])
+    send(client, who, [make_report(ward, category="asb") for _ in range(10)])
+    assert counts(summary(client, who, ward, "2026-10"))["asb"] == 10
+    send(client, who, [make_report(ward, category="asb") for _ in range(5)])
+    clock[0] += 59
+    assert counts(summary(client, who, ward, "2026-10"))["asb"] == 10
+    clock[0] += 2
+    assert counts(summary(client, who, ward, "2026-10"))["asb"] == 15

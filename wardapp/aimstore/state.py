@@ -1,8 +1,10 @@
 """What one running AIM store process holds: settings, database, signing key, caches."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,8 +24,11 @@ class StoreState:
     sessions: sessionmaker[Session]
     signing_key: str
     wards: ActiveWards = field(default_factory=ActiveWards)
-    summaries: SummaryCache = field(default_factory=SummaryCache)
+    summaries: SummaryCache = field(init=False)
     today: Callable[[], date] = uk_today  # the UK date that decides which periods are over
+
+    def __post_init__(self) -> None:
+        self.summaries = SummaryCache(self.settings.summary_refresh_seconds)
 
     @property
     def access_lifetime(self) -> timedelta:
@@ -34,21 +39,40 @@ class StoreState:
         return timedelta(days=self.settings.refresh_token_days)
 
 
+# A taxonomy version is written once with its categories and never changed (a change is a new
+# version), so each database's versions are read once per process. The key holds the version's
+# creation time too, so a version written in a transaction that was rolled back and then
+# written again differently is read afresh.
+_taxonomies: WeakKeyDictionary[Engine, dict[tuple[int, datetime], Taxonomy]] = WeakKeyDictionary()
+_taxonomies_lock = threading.Lock()
+
+
 def current_taxonomy(session: Session) -> Taxonomy:
     """The newest taxonomy version in the store."""
-    version = session.scalar(
-        select(models.TaxonomyVersion.version)
+    newest = session.execute(
+        select(models.TaxonomyVersion.version, models.TaxonomyVersion.created_at)
         .order_by(models.TaxonomyVersion.version.desc())
         .limit(1)
-    )
-    if version is None:
+    ).first()
+    if newest is None:
         raise RuntimeError("The store has no taxonomy; run `wardapp-aimstore migrate`.")
+    key = (newest.version, newest.created_at)
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _taxonomies_lock:
+        known = _taxonomies.setdefault(engine, {}).get(key)
+    if known is not None:
+        return known
     rows = session.scalars(
         select(models.Category)
-        .where(models.Category.taxonomy_version == version)
+        .where(models.Category.taxonomy_version == newest.version)
         .order_by(models.Category.position)
     ).all()
-    return Taxonomy.of(
-        version,
+    taxonomy = Taxonomy.of(
+        newest.version,
         (Category(code=r.code, label=r.label, help=r.help, sensitive=r.sensitive) for r in rows),
     )
+    if rows:  # a version whose categories are not written yet is not kept
+        with _taxonomies_lock:
+            _taxonomies[engine][key] = taxonomy
+    return taxonomy

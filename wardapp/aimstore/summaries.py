@@ -43,16 +43,17 @@ class Areas:
 
 
 def read_areas(session: Session) -> Areas:
-    names = dict(
-        session.execute(select(models.Area.code, models.Area.name).order_by(models.Area.code)).all()
-    )
-    members: dict[str, list[str]] = {code: [] for code in names}
-    for area, ward in session.execute(
-        select(models.AreaWard.area_code, models.AreaWard.ward_code).order_by(
-            models.AreaWard.area_code, models.AreaWard.ward_code
-        )
+    names: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for code, name, ward in session.execute(
+        select(models.Area.code, models.Area.name, models.AreaWard.ward_code)
+        .outerjoin(models.AreaWard, models.AreaWard.area_code == models.Area.code)
+        .order_by(models.Area.code, models.AreaWard.ward_code)
     ):
-        members[area].append(ward)
+        names[code] = name
+        members.setdefault(code, [])
+        if ward is not None:
+            members[code].append(ward)
     return Areas(names, {code: tuple(w) for code, w in members.items()})
 
 
@@ -77,9 +78,9 @@ class Context:
     def year(self, year: int) -> PublishedYear:
         if year not in self._years:  # a trend reads 12 months: one lookup per year, not 13
             closed = sum(is_closed(p, self.today) for p in year_periods(year))
-            version = aggregates.year_versions(self.session, [year])[year]
-            stamp = (version, self.taxonomy, self.boundary_set_id, self.areas, self.policy, closed)
-            self._years[year] = self.cache.year(stamp, year, lambda: self._publish(year))
+            counts = aggregates.year_versions(self.session, [year])[year]
+            shape = (self.taxonomy, self.boundary_set_id, self.areas, self.policy, closed)
+            self._years[year] = self.cache.year(year, shape, counts, lambda: self._publish(year))
         return self._years[year]
 
     def _publish(self, year: int) -> PublishedYear:
