@@ -108,12 +108,13 @@ def _store(
     first_open = today.replace(day=1)
     changed = {m for (_, _, m), n in months.items() if n} | {k[1] for k, n in cells.items() if n}
     years = sorted({m.year for m in changed if m < first_open})
-    upsert_adding(
-        session, _table(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
-    )
     for model, rows in ((models.SummaryCount, month_rows), (models.SummaryHex, cell_rows)):
         for start in range(0, len(rows), _CHUNK):
             upsert_adding(session, _table(model), rows[start : start + _CHUNK], "reports")
+    # Every writer about a year bumps its one row: bumped last, it is locked for least time.
+    upsert_adding(
+        session, _table(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
+    )
 
 
 def rebuild(session: Session) -> int:

@@ -58,20 +58,22 @@ def signed_in(
         claims = read_access_token(state.signing_key, credentials.credentials)
     except InvalidToken:
         raise unauthorised() from None
-    user = session.get(models.User, claims.user_id)
-    device = session.get(models.Device, claims.device_id)
-    if (
-        user is None
-        or user.disabled
-        or device is None
-        or device.user_id != user.id
-        or device.revoked_at is not None
-    ):
+    # One statement: this runs before every request, and each statement costs a round trip.
+    rows = session.execute(
+        select(models.User, models.UserWard.ward_code)
+        .join(models.Device, models.Device.user_id == models.User.id)
+        .outerjoin(models.UserWard, models.UserWard.user_id == models.User.id)
+        .where(
+            models.User.id == claims.user_id,
+            models.User.disabled.is_(False),
+            models.Device.id == claims.device_id,
+            models.Device.revoked_at.is_(None),
+        )
+    ).all()
+    if not rows:
         raise unauthorised("This device has been signed out; sign in again.")
-    wards = list(
-        session.scalars(select(models.UserWard.ward_code).where(models.UserWard.user_id == user.id))
-    )
-    return SignedIn(user=user, device_id=device.id, wards=sorted(wards))
+    wards = sorted(ward for _, ward in rows if ward is not None)
+    return SignedIn(user=rows[0][0], device_id=claims.device_id, wards=wards)
 
 
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates, models
 from wardapp.aimstore.changes import next_change_seq
 from wardapp.aimstore.sqlhelpers import insert_ignoring_conflicts
-from wardapp.core.report import ReportIn, ReportInvalid, locate_report, parse_report
+from wardapp.core.report import ReportIn, ReportInvalid, outside_every_ward, parse_report
 from wardapp.core.schemas import ItemError, ItemResult
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
@@ -87,20 +87,21 @@ def ingest_batch(
 ) -> list[ItemResult]:
     """Validate, decide and write a batch in the caller's transaction; one result per item."""
     results: list[ItemResult | None] = [None] * len(items)
-    valid: list[tuple[int, ReportIn, str]] = []
+    parsed: list[tuple[int, str | None, ReportIn]] = []
     for index, raw in enumerate(items):
         raw_id = raw.get("id") if isinstance(raw, dict) else None
+        shown_id = str(raw_id) if raw_id is not None else None
         try:
-            report = parse_report(raw, taxonomy, today)
-            ward = locate_report(report, wards)
+            parsed.append((index, shown_id, parse_report(raw, taxonomy, today)))
         except ReportInvalid as invalid:
-            results[index] = ItemResult(
-                id=str(raw_id) if raw_id is not None else None,
-                status="rejected",
-                error=ItemError(code="invalid", message=invalid.message, fields=invalid.fields),
-            )
-            continue
-        valid.append((index, report, ward.code))
+            results[index] = _rejected(shown_id, invalid)
+    valid: list[tuple[int, ReportIn, str]] = []
+    located = wards.locate_many([(report.lat, report.lon) for _, _, report in parsed])
+    for (index, shown_id, report), ward in zip(parsed, located, strict=True):
+        if ward is None:
+            results[index] = _rejected(shown_id, outside_every_ward(report))
+        else:
+            valid.append((index, report, ward.code))
 
     known = _load_known(session, {str(r.id) for _, r, _ in valid})
     accepted: list[_Accepted] = []
@@ -118,6 +119,11 @@ def ingest_batch(
     if accepted:
         _write(session, accepted, results, author_id, source, boundary_set_id, now, today)
     return [r for r in results if r is not None]
+
+
+def _rejected(shown_id: str | None, invalid: ReportInvalid) -> ItemResult:
+    error = ItemError(code="invalid", message=invalid.message, fields=invalid.fields)
+    return ItemResult(id=shown_id, status="rejected", error=error)
 
 
 def _result(report_id: str, decision: Decision) -> ItemResult:
@@ -188,13 +194,7 @@ def _write(
     winners = [a for a in accepted if (str(a.report.id), a.report.version) in inserted]
     if not winners:
         return
-    seq = next_change_seq(session)
     new_rows = [a for a in winners if a.outcome == "created"]
-    if new_rows:
-        session.execute(
-            insert(models.Report),
-            [_row(a, author_id, source, boundary_set_id, now, seq) for a in new_rows],
-        )
     corrected = {str(a.report.id) for a in winners if a.outcome == "updated"}
     before = (
         session.scalars(select(models.Report).where(models.Report.id.in_(corrected))).all()
@@ -216,6 +216,15 @@ def _write(
         if not a.report.withdrawn
     ]
     aggregates.apply(session, added, removed, today)
+    # Last, so the store-wide counter (locked until commit) is held for as short as can be.
+    seq = next_change_seq(session)
+    if new_rows:
+        reports = models.Report.__table__
+        assert isinstance(reports, Table)
+        session.execute(
+            insert(reports),  # the table, not the class: no ORM bookkeeping for 500 rows
+            [_row(a, author_id, source, boundary_set_id, now, seq) for a in new_rows],
+        )
     for a in winners:
         if a.outcome == "updated":
             values = _row(a, author_id, source, boundary_set_id, now, seq)

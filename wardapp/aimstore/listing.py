@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
@@ -20,7 +20,7 @@ from wardapp.aimstore.errors import ApiError
 
 @dataclass
 class ReportPage:
-    rows: list[models.Report]
+    rows: list[Row[Any]]  # plain rows, not ORM objects: a page is read, never changed
     next_cursor: str | None
     sync_token: str
 
@@ -48,8 +48,8 @@ def page_of_reports(
         upper = current_change_seq(session)
         after = models.Report.change_seq > lower
     rows = list(
-        session.scalars(
-            select(models.Report)
+        session.execute(
+            select(*models.Report.__table__.columns)
             .where(
                 *filters, after, models.Report.change_seq > lower, models.Report.change_seq <= upper
             )

@@ -56,9 +56,12 @@ def uk_today() -> date:
     return datetime.now(UK).date()
 
 
+# Line breaks and tabs are text; other control characters (NUL above all) are not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _no_control_characters(value: str | None) -> str | None:
-    """Line breaks and tabs are text; other control characters (NUL above all) are not."""
-    if value and any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in value):
+    if value and _CONTROL.search(value):
         raise PydanticCustomError(
             "control_character", "Remove the invisible control characters from this text."
         )
@@ -280,16 +283,21 @@ def parse_report(raw: Any, taxonomy: Taxonomy | None = None, today: date | None 
         raise ReportInvalid(friendly_errors(exc)) from None
 
 
+def outside_every_ward(report: ReportIn) -> ReportInvalid:
+    """The refusal of a report placed outside the area, in plain words."""
+    return ReportInvalid(
+        {
+            "lat": (
+                f"The place ({report.lat:.5f}, {report.lon:.5f}) is outside every ward of "
+                "the area; move the pin inside the boundary."
+            )
+        }
+    )
+
+
 def locate_report(report: ReportIn, wards: WardSet) -> Ward:
     """The ward a report belongs to; a point outside the area is refused in plain words."""
     ward = wards.locate(report.lat, report.lon)
     if ward is None:
-        raise ReportInvalid(
-            {
-                "lat": (
-                    f"The place ({report.lat:.5f}, {report.lon:.5f}) is outside every ward of "
-                    "the area; move the pin inside the boundary."
-                )
-            }
-        )
+        raise outside_every_ward(report)
     return ward

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from shapely.geometry import Point, mapping, shape
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -45,10 +45,20 @@ class WardSet:
 
     def locate(self, lat: float, lon: float) -> Ward | None:
         """The ward containing the point (boundary points go to the lowest code), or None."""
-        hits = self._tree.query(Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
-            return None
-        return min((self.wards[int(i)] for i in hits), key=lambda w: w.code)
+        return self.locate_many([(lat, lon)])[0]
+
+    def locate_many(self, points: list[tuple[float, float]]) -> list[Ward | None]:
+        """``locate`` for many (lat, lon) points in one query of the tree, for whole batches."""
+        found: list[Ward | None] = [None] * len(points)
+        if not points:
+            return found
+        lats, lons = zip(*points, strict=True)
+        which, hits = self._tree.query(shapely.points(lons, lats), predicate="intersects")
+        for point, index in zip(which.tolist(), hits.tolist(), strict=True):
+            ward, seen = self.wards[index], found[point]
+            if seen is None or ward.code < seen.code:
+                found[point] = ward
+        return found
 
     def to_geojson(self) -> dict[str, Any]:
         return {

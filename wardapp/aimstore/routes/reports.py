@@ -2,8 +2,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from sqlalchemy import ColumnElement, select
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Row, select
 
 from wardapp.aimstore import audit, models
 from wardapp.aimstore.deps import (
@@ -48,7 +49,7 @@ def upload_batch(
     client: ClientAddress,
     state: StateDep,
     session: SessionDep,
-) -> BatchResponse:
+) -> Response:
     boundary_set_id, wards = state.wards.get(session)
     results = ingest_batch(
         session,
@@ -61,7 +62,7 @@ def upload_batch(
         now=utcnow(),
     )
     _audit_upload(session, who.user, client, body.reports, results)
-    return BatchResponse(results=results)
+    return _json(BatchResponse(results=results))
 
 
 def _audit_upload(
@@ -92,11 +93,17 @@ def _audit_upload(
     )
 
 
-def _wire(row: models.Report, with_contact: bool) -> dict[str, Any]:
+def _wire(row: models.Report | Row[Any], with_contact: bool) -> dict[str, Any]:
     data = {c.key: getattr(row, c.key) for c in models.Report.__table__.columns}
     if not with_contact:
         data["resident_contact"] = None
     return data
+
+
+def _json(answer: BaseModel) -> Response:
+    """Serialised here, once: FastAPI would validate a returned model again, on another worker
+    thread, while this request's transaction (and any lock it holds) waits to commit."""
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.get("/mine", response_model=Page[ReportOut])
@@ -106,13 +113,15 @@ def my_reports(
     since: str | None = None,
     cursor: str | None = None,
     limit: Limit = 500,
-) -> Page[ReportOut]:
+) -> Response:
     """Resident contact details stay in the AIM store: the app keeps its own copy."""
     page = page_of_reports(session, [models.Report.author_id == who.user.id], since, cursor, limit)
-    return Page[ReportOut](
-        items=[ReportOut.model_validate(_wire(r, with_contact=False)) for r in page.rows],
-        next_cursor=page.next_cursor,
-        sync_token=page.sync_token,
+    return _json(
+        Page[ReportOut](
+            items=[ReportOut.model_validate(_wire(r, with_contact=False)) for r in page.rows],
+            next_cursor=page.next_cursor,
+            sync_token=page.sync_token,
+        )
     )
 
 
@@ -128,7 +137,7 @@ def all_reports(
     since: str | None = None,
     cursor: str | None = None,
     limit: Limit = 500,
-) -> Page[AnalystReportOut]:
+) -> Response:
     filters: list[ColumnElement[bool]] = []
     if ward:
         filters.append(models.Report.ward_code == ward)
@@ -166,15 +175,17 @@ def all_reports(
         client=client,
     )
     authors = _usernames(session, {r.author_id for r in page.rows if r.author_id is not None})
-    return Page[AnalystReportOut](
-        items=[
-            AnalystReportOut.model_validate(
-                {**_wire(r, with_contact=True), "reporter": authors.get(r.author_id or -1)}
-            )
-            for r in page.rows
-        ],
-        next_cursor=page.next_cursor,
-        sync_token=page.sync_token,
+    return _json(
+        Page[AnalystReportOut](
+            items=[
+                AnalystReportOut.model_validate(
+                    {**_wire(r, with_contact=True), "reporter": authors.get(r.author_id or -1)}
+                )
+                for r in page.rows
+            ],
+            next_cursor=page.next_cursor,
+            sync_token=page.sync_token,
+        )
     )
 
 
