@@ -49,6 +49,7 @@ FULL = Mode("full", 2000, 1000, [10_000, 100_000, 1_000_000], 150, 60.0, 3, 1, 2
 SYNC_REPORTS = 10_000
 MAP_POINTS = 20_000
 LOAD_CLIENTS = 50
+LOAD_WORKERS = os.cpu_count() or 2
 
 
 def size_name(count: int) -> str:
@@ -78,15 +79,17 @@ def postgres_figures(mode: Mode, queued: Path, work: Path) -> dict[str, float]:
     """Summary latency, sync into PostgreSQL and the load test, at each size."""
     largest = mode.sizes[-1]
 
-    def during(base: str, count: int) -> dict[str, float]:
+    def during(base: str, url: str, count: int) -> dict[str, float]:
         figures: dict[str, float] = {}
         rate = sync_rate(queued, work, base, "bench0", summary_latency.PASSWORD, batch_size=None)
         figures["sync_pg_reports_per_s"] = rate["reports_per_s"]
         if count == largest:
             users = [f"bench{i}" for i in range(10)]
-            loaded = server_load.load(
-                base, users, summary_latency.PASSWORD, mode.load_seconds, LOAD_CLIENTS
-            )
+            # As an administrator runs it on PostgreSQL: a worker process per core.
+            with summary_latency.serving(url, LOAD_WORKERS) as many:
+                loaded = server_load.load(
+                    many, users, summary_latency.PASSWORD, mode.load_seconds, LOAD_CLIENTS
+                )
             errors = loaded.pop("first_errors")
             if errors:
                 print(f"errors under load, first of them: {errors}", file=sys.stderr)
@@ -255,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     figures["duration_s"] = time.monotonic() - started
-    missing = [key for _, key, _, naive, _ in ROWS for key in (key, naive) if key]
-    missing = [key for key in missing if not isinstance(figures.get(key), float | int)]
+    wanted = [k for _, key, _, naive, _ in ROWS for k in (key, naive) if k]
+    missing = [key for key in wanted if not isinstance(figures.get(key), float | int)]
     if missing:
         raise RuntimeError(f"figures missing: {missing}")
     args.output.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")

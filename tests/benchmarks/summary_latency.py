@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,16 +139,36 @@ def measure(base: str, repeats: int) -> dict[str, float]:
     }
 
 
+@contextmanager
+def serving(url: str, workers: int = 1) -> Iterator[str]:
+    """A real ``wardapp-aimstore serve`` on ``url``'s database; yields its base address."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="wardapp-bench-"))
+    log = folder / "server.log"
+    env = {**os.environ, "WARDAPP_AIMSTORE_DATABASE_URL": url}
+    command = [AIMSTORE, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [*command, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def run(
     counts: list[int],
     repeats: int = 300,
-    during: Callable[[str, int], dict[str, float]] | None = None,
+    during: Callable[[str, str, int], dict[str, float]] | None = None,
 ) -> dict[int, dict[str, float]]:
-    """Summary figures per size; ``during(base_url, count)`` adds more, server still up."""
+    """Summary figures per size; ``during(base_url, database_url, count)`` adds more."""
     bindir = find_bindir()
     if bindir is None:
         raise SystemExit("PostgreSQL is not installed (Debian: apt-get install postgresql).")
-    cluster = PostgresCluster(bindir)
+    cluster = PostgresCluster(bindir, durable=True)  # as in production: commits reach the disk
     cluster.start()
     results: dict[int, dict[str, float]] = {}
     try:
@@ -155,25 +176,10 @@ def run(
             url = cluster.create_database(f"bench_{count}")
             migrate(make_engine(url))
             figures = fill(url, count)
-            port = free_port()
-            folder = Path(tempfile.mkdtemp(prefix="wardapp-bench-"))
-            log = folder / "server.log"
-            env = {**os.environ, "WARDAPP_AIMSTORE_DATABASE_URL": url}
-            with log.open("ab") as out:
-                server = subprocess.Popen(
-                    [AIMSTORE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            try:
-                wait_until_healthy(f"http://127.0.0.1:{port}", server, log)
-                figures.update(measure(f"http://127.0.0.1:{port}", repeats))
+            with serving(url) as base:
+                figures.update(measure(base, repeats))
                 if during is not None:
-                    figures.update(during(f"http://127.0.0.1:{port}", count))
-            finally:
-                stop_process(server)
-                shutil.rmtree(folder, ignore_errors=True)
+                    figures.update(during(base, url, count))
             results[count] = figures
             print(f"{count:>9} reports: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
             sys.stdout.flush()

@@ -73,8 +73,10 @@ def unavailable(reason: str) -> NoReturn:
 class PostgresCluster:
     """One initdb'd cluster in its own folder, started with pg_ctl, stopped and removed after."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
+        """``durable``: flush every commit to disk, as a production server does (benchmarks)."""
         self.bindir = bindir
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="wardapp-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
@@ -111,11 +113,9 @@ class PostgresCluster:
             "UTF8",
             "--no-sync",
         )
-        # Durability is worthless for a throwaway test server; speed is not.
-        options = (
-            f"-k {self.folder} -p {self.port} -h 127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-k {self.folder} -p {self.port} -h 127.0.0.1 -c max_connections=200"
+        if not self.durable:  # durability is worthless for a throwaway test server
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
