@@ -104,6 +104,17 @@ def test_point_on_a_shared_boundary_goes_to_the_lowest_code() -> None:
     assert inside_west.code == "B2"
 
 
+def test_a_whole_batch_is_located_as_one_at_a_time_would_be() -> None:
+    """Uploads place a batch in one query; each point gets the ward a single lookup gives."""
+    wards = WardSet.from_geojson(
+        collection(feature("B2", "West", square(0.0, 0.0)), feature("A1", "East", square(0.01, 0)))
+    )
+    points = [(0.005, 0.002), (0.005, 0.01), (0.005, 0.015), (5.0, 5.0), (0.005, 0.002)]
+    found = wards.locate_many(points)
+    assert [w.code if w else None for w in found] == ["B2", "A1", "A1", None, "B2"]
+    assert wards.locate_many([]) == []
+
+
 def test_wards_are_listed_by_code_whatever_the_file_order() -> None:
     wards = WardSet.from_geojson(
         collection(feature("Z9", "Last", square(0, 0)), feature("A1", "First", square(1, 1)))
