@@ -67,8 +67,15 @@ class EmbeddedStore:
             if self.seed:
                 self.summary = seed_demo(engine)
             engine.dispose()
+            # Python's own event loop and HTTP parser: this store runs on a thread of the
+            # desktop app (and in its bundle), where one user needs no more speed.
             config = uvicorn.Config(
-                create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+                create_app(settings),
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                loop="asyncio",
+                http="h11",
             )
             self._server = uvicorn.Server(config)
             # After the server is set, so a stop() now or later is seen by one side or the other.
