@@ -70,6 +70,7 @@ class Context:
     today: date
     cache: SummaryCache
     _years: dict[int, PublishedYear] = field(default_factory=dict)
+    _versions: dict[int, int] = field(default_factory=dict)
 
     @property
     def shown_categories(self) -> list[str]:
@@ -78,7 +79,9 @@ class Context:
     def year(self, year: int) -> PublishedYear:
         if year not in self._years:  # a trend reads 12 months: one lookup per year, not 13
             closed = sum(is_closed(p, self.today) for p in year_periods(year))
-            counts = aggregates.year_versions(self.session, [year])[year]
+            if year not in self._versions:  # a trend needs the year before too: one query
+                self._versions.update(aggregates.year_versions(self.session, [year - 1, year]))
+            counts = self._versions[year]
             shape = (self.taxonomy, self.boundary_set_id, self.areas, self.policy, closed)
             self._years[year] = self.cache.year(year, shape, counts, lambda: self._publish(year))
         return self._years[year]
