@@ -17,6 +17,7 @@ from urllib3.util.retry import Retry
 from wardapp import __version__
 from wardapp.client.errors import UnsafeServerUrl
 from wardapp.core.schemas import (
+    PAGE_MAX,
     BatchResponse,
     Page,
     ReportOut,
@@ -147,7 +148,7 @@ class AimStoreApi:
         return BatchResponse.model_validate(data)
 
     def my_reports(
-        self, token: str, since: str | None, cursor: str | None, limit: int = 500
+        self, token: str, since: str | None, cursor: str | None, limit: int = PAGE_MAX
     ) -> Page[ReportOut]:
         params: dict[str, Any] = {"limit": limit}
         if since:
