@@ -85,7 +85,30 @@
   }
 
   function setReports(json) {
-    var items = JSON.parse(json);
+    incoming = null;  // a whole list replaces one still coming in parts
+    showReports(JSON.parse(json));
+  }
+
+  // A long list comes in parts, column by column, one app event-loop turn apart (the app's
+  // window never waits on one big message); it is drawn once its last part is in. Part 0
+  // starts a list, so the rest of a list the app stopped sending is dropped.
+  var incoming = null;
+  function addReportsPart(json) {
+    var part = JSON.parse(json);
+    if (part.index === 0) { incoming = []; }
+    if (incoming === null) { return; }
+    for (var i = 0; i < part.id.length; i++) {
+      incoming.push({ id: part.id[i], lat: part.lat[i], lon: part.lon[i], status: part.status[i],
+                      category: part.category[i], date: part.date[i] });
+    }
+    if (part.index === part.count - 1) {
+      var items = incoming;
+      incoming = null;
+      showReports(items);
+    }
+  }
+
+  function showReports(items) {
     features = new Array(items.length);
     byId = {};
     for (var i = 0; i < items.length; i++) {
@@ -399,6 +422,7 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       bridge.reportsChanged.connect(setReports);
+      bridge.reportsPart.connect(addReportsPart);
       bridge.pinRequested.connect(setPin);
       bridge.pinCleared.connect(clearPin);
       bridge.boundsRequested.connect(function (s, w, n, e) {

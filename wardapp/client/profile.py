@@ -174,6 +174,10 @@ class Profile:
     def my_reports(self) -> list[MyReport]:
         return self.book.all()
 
+    def my_report_records(self) -> list[tuple[Any, ...]]:
+        """``my_reports`` as plain records (``reports.RECORD_FIELDS``), for long lists."""
+        return self.book.all_records()
+
     def report(self, report_id: str) -> MyReport | None:
         return self.book.get(report_id)
 

@@ -109,6 +109,16 @@ class ReportBook:
             rows = db.execute(_SELECT_MINE + " ORDER BY created_at DESC").fetchall()
         return [_mine(r) for r in rows]
 
+    def all_records(self) -> list[tuple[Any, ...]]:
+        """Every report as stored, newest first, as ``RECORD_FIELDS``: strings and None only.
+
+        For a window showing thousands: kept as they are, they cost a fraction of MyReport
+        objects and the garbage collector need not look at them.
+        """
+        with self.store.reading() as db:
+            rows = db.execute(_SELECT_MINE + " ORDER BY created_at DESC").fetchall()
+        return [tuple(r) for r in rows]
+
     def pending_count(self) -> int:
         with self.store.reading() as db:
             return int(db.execute("SELECT count(DISTINCT report_id) FROM outbox").fetchone()[0])
@@ -215,6 +225,35 @@ _SELECT_MINE = (
     "SELECT payload, sync_state, problem, problem_fields, server_status, status_note, ward_code "
     "FROM reports"
 )
+
+
+# The columns of ``all_records``: the report and problem_fields are JSON text.
+RECORD_FIELDS = (
+    "payload",
+    "sync_state",
+    "problem",
+    "problem_fields",
+    "server_status",
+    "status_note",
+    "ward_code",
+)
+
+
+def mine_from_record(record: Any) -> MyReport:
+    return _mine(record)
+
+
+def record_of(mine: MyReport) -> tuple[Any, ...]:
+    """A MyReport as ``all_records`` gives it."""
+    return (
+        json.dumps(mine.report),
+        mine.sync_state,
+        mine.problem,
+        json.dumps(mine.problem_fields) if mine.problem_fields else None,
+        mine.server_status,
+        mine.status_note,
+        mine.ward_code,
+    )
 
 
 def _mine(row: Any) -> MyReport:

@@ -27,7 +27,7 @@ SAVED_AND_SENT = "Saved and sent"
 
 
 class Engine(QObject):
-    reportsChanged = Signal(list)  # list[MyReport]
+    reportsChanged = Signal(list)  # every report, as ``ReportBook.all_records`` gives them
     pendingChanged = Signal(int)
     saved = Signal(str, str)  # report id, message
     saveRefused = Signal(str, dict)  # message, {field: message}
@@ -58,6 +58,7 @@ class Engine(QObject):
             self._sync, sync_interval_s, self.syncFinished.emit, self._observer
         )
         self._closed = False
+        self._publishing = threading.Lock()  # lists reach the window in the order read
 
     # --- lifecycle --------------------------------------------------------------------
     def start(self, background_sync: bool = True) -> None:
@@ -156,7 +157,10 @@ class Engine(QObject):
             self.draftsFound.emit(drafts)
 
     def _publish_reports(self) -> None:
-        self.reportsChanged.emit(self.profile.my_reports())
+        """On the worker or the sync thread: listeners connected directly (which prepare the
+        list for showing) run here too, so the read and its emission are kept in order."""
+        with self._publishing:
+            self.reportsChanged.emit(self.profile.my_report_records())
         self.pendingChanged.emit(self.profile.pending_count())
 
     def _save(self, values: dict[str, Any], report_id: str) -> None:

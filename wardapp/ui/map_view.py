@@ -6,12 +6,14 @@ would leave the machine is blocked and remembered (the self-test reports it).
 """
 
 import json
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -26,10 +28,12 @@ from PySide6.QtWidgets import QWidget
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
-from wardapp.ui.map_page import map_page
+from wardapp.ui.map_page import map_page, page_file
+from wardapp.ui.report_rows import map_parts
 from wardapp.ui.report_status import status_key
 from wardapp.ui.summary_map import choropleth_layer, hotspot_layer
 
+log = logging.getLogger(__name__)
 LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about", "wardtiles"})
 
 
@@ -87,6 +91,7 @@ class MapBridge(QObject):
     """The object the page sees as ``bridge``: signals carry data in, slots carry clicks out."""
 
     reportsChanged = Signal(str)
+    reportsPart = Signal(str)  # one part of a list of reports (``report_rows.map_parts``)
     pinRequested = Signal(float, float)
     pinCleared = Signal()
     boundsRequested = Signal(float, float, float, float)
@@ -162,6 +167,24 @@ def report_points(reports: Sequence[MyReport]) -> list[dict[str, Any]]:
     ]
 
 
+class _PageBuilder(QObject):
+    """Builds the map page on a thread of its own; ``built`` says so ("" or the problem)."""
+
+    built = Signal(str)
+
+    def start(self, wards: WardSet, taxonomy: Taxonomy, folder: Path | None) -> None:
+        def work() -> None:
+            try:
+                map_page(wards, taxonomy, folder)
+            except Exception as exc:
+                log.exception("building the map page failed")
+                self.built.emit(f"{type(exc).__name__}: {exc}")
+            else:
+                self.built.emit("")
+
+        threading.Thread(target=work, name="wardapp-map-page", daemon=True).start()
+
+
 class MapView(QWebEngineView):
     """Emits ``clicked``/``moved`` (lat, lon) and ``reportChosen`` (id); ``ready`` once loaded."""
 
@@ -183,6 +206,7 @@ class MapView(QWebEngineView):
         self.map_page.setWebChannel(self.channel)
         self.is_ready = False
         self._queue: list[Callable[[], None]] = []
+        self._sending = 0  # the list of reports being sent in parts; a newer one stops it
         self.bridge.ready.connect(self._on_ready)
         self.clicked = self.bridge.clicked
         self.moved = self.bridge.moved
@@ -193,9 +217,20 @@ class MapView(QWebEngineView):
             "Ward map. Click a place to start a report there, or use the keyboard: arrow keys "
             "move the map under the crosshair, plus and minus zoom, Enter places the report."
         )
-        self.page_path = map_page(wards, taxonomy, page_folder)
+        self.page_path = page_file(wards, taxonomy, page_folder)
         self.map_page.home = QUrl.fromLocalFile(str(self.page_path))
-        self.load(self.map_page.home)
+        if self.page_path.exists():
+            self.load(self.map_page.home)
+        else:  # folium takes a good part of a second: built once the window is up
+            self._builder = _PageBuilder()
+            self._builder.built.connect(self._page_built)
+            QTimer.singleShot(0, self, lambda: self._builder.start(wards, taxonomy, page_folder))
+
+    def _page_built(self, problem: str) -> None:
+        if problem:
+            self.map_page.console_errors.append(f"the map page could not be built: {problem}")
+            return
+        self.load(QUrl.fromLocalFile(str(self.page_path)))
 
     def _on_ready(self) -> None:
         self.is_ready = True
@@ -211,11 +246,27 @@ class MapView(QWebEngineView):
 
     # --- data in --------------------------------------------------------------------------
     def show_reports(self, reports: Sequence[MyReport]) -> None:
-        text = json.dumps(report_points(reports))
-        self._when_ready(lambda: self.bridge.reportsChanged.emit(text))
+        self.show_parts(map_parts(reports))
+
+    def show_parts(self, parts: Sequence[str]) -> None:
+        """Reports already in parts (made off the UI thread), one part per event-loop turn:
+        the page gets a big list without the window waiting on one big message."""
+        self._sending += 1
+        sending = self._sending
+
+        def send(index: int) -> None:
+            if sending != self._sending:
+                return  # a newer list has started; the page drops this one's parts
+            self.bridge.reportsPart.emit(parts[index])
+            if index + 1 < len(parts):
+                QTimer.singleShot(0, self, lambda: send(index + 1))
+
+        if parts:
+            self._when_ready(lambda: send(0))
 
     def show_points_json(self, text: str) -> None:
         """Points already in the page's format (the benchmark's way in)."""
+        self._sending += 1  # a list being sent in parts is superseded
         self._when_ready(lambda: self.bridge.reportsChanged.emit(text))
 
     def set_pin(self, lat: float, lon: float) -> None:

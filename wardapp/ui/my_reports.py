@@ -7,7 +7,7 @@ window's work, requested through signals with the report's id.
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from wardapp.ui.my_reports_model import (
     nice_date,
     status_text,
 )
+from wardapp.ui.report_rows import ReportsSnapshot, make_snapshot
 
 # Wire-format field names as the councillor knows them, for the server's "what to fix".
 FIELD_NAMES: dict[str, str] = {
@@ -64,12 +66,16 @@ class MyReportsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._quiet = False
+        self._fitted: tuple[frozenset[str], ...] | None = None  # texts the columns fit
         self.confirm: Callable[[str], bool] = self._ask
         self.model = MyReportsModel(self)
         self.proxy = ReportFilter(self)
         self.proxy.setSourceModel(self.model)
         self._build()
+        self._refill(self.ward_filter, "All wards", {})
+        self._refill(self.category_filter, "All categories", {})
         self.proxy.sort(DATE, Qt.SortOrder.DescendingOrder)
+        self._fit_columns()
         self._show_details(None)
         self._count()
 
@@ -106,9 +112,10 @@ class MyReportsPanel(QWidget):
         self.table.setWordWrap(False)  # one line per report; the full text is shown below
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to fit every text (``_fit_columns``), not ResizeToContents: that measures 200
+        # rows' cells again on every change of data, tens of ms of the UI thread each time.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(200)  # sample rows: thousands of reports stay quick
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         table_label = QLabel("Your reports")
         table_label.setBuddy(self.table)
@@ -174,19 +181,26 @@ class MyReportsPanel(QWidget):
         self, reports: Sequence[MyReport], ward_names: Mapping[str, str], taxonomy: Taxonomy
     ) -> None:
         """Shows a fresh list; the chosen report stays chosen while it is still there."""
+        self.set_snapshot(make_snapshot(reports, ward_names, taxonomy))
+
+    def set_snapshot(self, snapshot: ReportsSnapshot) -> None:
+        """Shows reports prepared off the UI thread; what is chosen stays chosen if still there.
+
+        The same reports in the same order only change their texts in place (a status after a
+        sync); the filters are refilled only when what they offer has changed.
+        """
         chosen = self.selected_id()
         self._quiet = True
         try:
-            self.model.set_reports(reports, ward_names, taxonomy)
-            wards = {r.ward_code: self.model.ward_name(r.ward_code) for r in reports}
-            categories = {
-                r.report.get("category"): self.model.category_name(r.report.get("category"))
-                for r in reports
-            }
-            self._refill(self.ward_filter, "All wards", wards)
-            self._refill(self.category_filter, "All categories", categories)
+            previous = self.model.snapshot
+            self.model.set_snapshot(snapshot)
+            if snapshot.wards != previous.wards:
+                self._refill(self.ward_filter, "All wards", snapshot.wards)
+            if snapshot.categories != previous.categories:
+                self._refill(self.category_filter, "All categories", snapshot.categories)
             self._apply_filters()
-            if chosen is not None:
+            self._fit_columns()
+            if chosen is not None and self.selected_id() != chosen:
                 self._select(chosen)
         finally:
             self._quiet = False
@@ -217,6 +231,34 @@ class MyReportsPanel(QWidget):
         return self.model.report(self.proxy.mapToSource(rows[0]).row())
 
     # -- behaviour --------------------------------------------------------------------------
+
+    def _fit_columns(self, again: bool = False) -> None:
+        """Each column as wide as its widest text (or its heading), measured only when the
+        texts shown in it have changed: a few dozen distinct texts, not thousands of cells."""
+        distinct = self.model.snapshot.distinct
+        fitted = self._fitted if self._fitted is not None and not again else ()
+        self._fitted = distinct
+        metrics = self.table.fontMetrics()
+        style = self.table.style()
+        margin = 2 * (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        )
+        grid = 1 if self.table.showGrid() else 0
+        header = self.table.horizontalHeader()
+        for column, texts in enumerate(distinct):
+            if column == NOTE or (column < len(fitted) and fitted[column] == texts):
+                continue  # stretched over the rest of the width; or already fitted
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            header.resizeSection(
+                column, max(widest + margin + grid, header.sectionSizeHint(column))
+            )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Larger or smaller text (the text-size setting) needs wider or narrower columns."""
+        super().changeEvent(event)
+        fitted = self._fitted is not None  # not before the table is built
+        if fitted and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_columns(again=True)
 
     def _refill(self, combo: QComboBox, everything: str, items: Mapping[Any, str]) -> None:
         """New choices for a filter, keeping the current one if it is still offered."""
@@ -306,9 +348,11 @@ class MyReportsPanel(QWidget):
         self.correct_button.setEnabled(may_change)
         self.withdraw_button.setEnabled(may_change)
         if chosen is None:
-            self.details.setPlainText("Choose a report in the list to see it here.")
-            return
-        self.details.setPlainText("\n".join(self.describe(chosen)))
+            text = "Choose a report in the list to see it here."
+        else:
+            text = "\n".join(self.describe(chosen))
+        if text != self.details.toPlainText():  # a sync that changed nothing here leaves it
+            self.details.setPlainText(text)
 
     def describe(self, mine: MyReport) -> list[str]:
         """Every field of the report in plain words, one line each."""

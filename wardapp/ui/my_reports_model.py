@@ -1,11 +1,13 @@
-"""The councillor's own reports as a table, and the filters over it.
+"""The councillor's own reports as a table, and the filtered, sorted view of it.
 
-Status words live here, in one place, so the table, the filter and the detail area always
-say the same thing about a report.
+Rows come prepared (``report_rows``): texts and sort keys are worked out off the UI thread.
+Sorting and filtering happen here in Python over those keys, not in a QSortFilterProxyModel,
+which would call back into Python for every comparison (seconds for 10,000 reports). A new
+list with the same reports in the same order is a data change, not a reset, so the view,
+its selection and its scroll position stay as they are.
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,16 +15,43 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
-from wardapp.ui.report_status import STATUS_STYLES, status_key
+from wardapp.ui.report_rows import (
+    CATEGORY,
+    COLUMNS,
+    DATE,
+    NOTE,
+    STATUS,
+    WARD,
+    ReportsSnapshot,
+    category_label,
+    make_snapshot,
+    nice_date,
+    status_text,
+    ward_label,
+)
+from wardapp.ui.report_status import STATUS_STYLES
 
-COLUMNS = ("Date", "Category", "Ward", "Status", "Analyst's note")
-DATE, CATEGORY, WARD, STATUS, NOTE = range(len(COLUMNS))
+__all__ = [
+    "CATEGORY",
+    "COLUMNS",
+    "DATE",
+    "NOTE",
+    "STATUS",
+    "STATUS_FILTERS",
+    "WARD",
+    "MyReportsModel",
+    "ReportFilter",
+    "category_label",
+    "nice_date",
+    "status_text",
+    "ward_label",
+]
 
 REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,71 +66,76 @@ STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+_TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+# Roles with an answer; the header asks each cell for a dozen others when it sizes columns.
+_ROLES = frozenset(
+    {*_TEXT_ROLES, SORT_ROLE, REPORT_ID_ROLE, STATUS_KEY_ROLE, WARD_CODE_ROLE, CATEGORY_CODE_ROLE}
+)
 
 
-def status_text(mine: MyReport) -> str:
-    """Where the report is, in the words a councillor would use."""
-    if mine.sync_state == "pending" and mine.report.get("withdrawn") is True:
-        return "Withdrawal waiting to send"
-    if mine.sync_state == "rejected":
-        return f"Not accepted: {mine.problem or 'the AIM store refused it'}"
-    if mine.sync_state == "conflict":
-        return f"Changed on the server: {mine.problem or 'the AIM store has another version'}"
-    return STATUS_STYLES[status_key(mine)].label
+def _row_data(snapshot: ReportsSnapshot, row: int, column: int, role: int) -> Any:
+    if role in _TEXT_ROLES:
+        return snapshot.texts[column][row]
+    if role == SORT_ROLE:
+        return snapshot.keys[column][row]
+    if role == REPORT_ID_ROLE:
+        return snapshot.ids[row]
+    if role == STATUS_KEY_ROLE:
+        return snapshot.statuses[row]
+    if role == WARD_CODE_ROLE:
+        return snapshot.ward_code(row)
+    if role == CATEGORY_CODE_ROLE:
+        return snapshot.category(row)
+    return None
 
 
-def category_label(code: Any, taxonomy: Taxonomy) -> str:
-    category = taxonomy.get(str(code))
-    return category.label if category is not None else str(code or "No category")
-
-
-def ward_label(code: str | None, ward_names: Mapping[str, str]) -> str:
-    if code is None:
-        return "Not yet known"
-    return ward_names.get(code, code)
-
-
-def nice_date(value: Any, long: bool = False) -> str:
-    """ "14 Oct 2026" in the table, "14 October 2026" in the detail; as given if not a date."""
-    try:
-        day = date.fromisoformat(str(value))
-    except ValueError:
-        return str(value or "")
-    return f"{day.day} {day:%B %Y}" if long else f"{day.day} {day:%b %Y}"
+def _header(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        return COLUMNS[section]
+    return None
 
 
 class MyReportsModel(QAbstractTableModel):
-    """One row per report, in the order given; sorting is the proxy's job."""
+    """Every report, one row each, in the order given; ``rowsReplaced`` after each change."""
+
+    rowsReplaced = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._reports: list[MyReport] = []
-        self._ward_names: Mapping[str, str] = {}
-        self._taxonomy = Taxonomy(version=1, categories=())
+        self.snapshot = make_snapshot([], {}, Taxonomy(version=1, categories=()))
 
     def set_reports(
         self, reports: Sequence[MyReport], ward_names: Mapping[str, str], taxonomy: Taxonomy
     ) -> None:
-        self.beginResetModel()
-        self._reports = list(reports)
-        self._ward_names = ward_names
-        self._taxonomy = taxonomy
-        self.endResetModel()
+        self.set_snapshot(make_snapshot(reports, ward_names, taxonomy))
+
+    def set_snapshot(self, snapshot: ReportsSnapshot) -> None:
+        """The same reports in the same order change in place; anything else resets."""
+        if snapshot.ids == self.snapshot.ids:
+            self.snapshot = snapshot
+            if snapshot.ids:
+                last = self.index(len(snapshot.ids) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+        else:
+            self.beginResetModel()
+            self.snapshot = snapshot
+            self.endResetModel()
+        self.rowsReplaced.emit()
 
     def report(self, row: int) -> MyReport:
-        return self._reports[row]
+        return self.snapshot.mine(row)
 
     def row_of(self, report_id: str) -> int | None:
-        return next((i for i, r in enumerate(self._reports) if r.id == report_id), None)
+        return self.snapshot.row_of.get(report_id)
 
     def ward_name(self, code: str | None) -> str:
-        return ward_label(code, self._ward_names)
+        return ward_label(code, self.snapshot.ward_names)
 
     def category_name(self, code: Any) -> str:
-        return category_label(code, self._taxonomy)
+        return category_label(code, self.snapshot.taxonomy)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._reports)
+        return 0 if parent.isValid() else len(self.snapshot.ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -109,60 +143,128 @@ class MyReportsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return _header(section, orientation, role)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
-        mine = self._reports[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(mine, index.column())
-        if role == SORT_ROLE:
-            if index.column() == DATE:
-                return f"{mine.report.get('occurred_on', '')} {mine.report.get('captured_at', '')}"
-            return self._text(mine, index.column()).casefold()
-        return {
-            REPORT_ID_ROLE: mine.id,
-            STATUS_KEY_ROLE: status_key(mine),
-            WARD_CODE_ROLE: mine.ward_code,
-            CATEGORY_CODE_ROLE: mine.report.get("category"),
-        }.get(role)
-
-    def _text(self, mine: MyReport, column: int) -> str:
-        if column == DATE:
-            return nice_date(mine.report.get("occurred_on"))
-        if column == CATEGORY:
-            return self.category_name(mine.report.get("category"))
-        if column == WARD:
-            return self.ward_name(mine.ward_code)
-        if column == STATUS:
-            return status_text(mine)
-        return mine.status_note or ""
+        return _row_data(self.snapshot, index.row(), index.column(), role)
 
 
-class ReportFilter(QSortFilterProxyModel):
-    """Keeps the rows matching the chosen status, ward and category (None: any)."""
+class ReportFilter(QAbstractTableModel):
+    """The rows matching the chosen status, ward and category (None: any), sorted.
+
+    It stands where a proxy model would (``mapToSource``, ``mapFromSource``, ``sort``), but
+    filters and sorts with Python's own list operations over the prepared keys.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.status: str | None = None
         self.ward: str | None = None
         self.category: str | None = None
-        self.setSortRole(SORT_ROLE)
+        self._source = MyReportsModel(self)
+        self._order: Sequence[int] = ()  # source rows, in the order shown
+        self._shown_ids: list[str] = []
+        self._position: dict[str, int] | None = None  # report id -> row shown, when asked
+        self._sort_column = -1
+        self._descending = False
+
+    def setSourceModel(self, model: MyReportsModel) -> None:
+        self._source = model
+        model.rowsReplaced.connect(self._source_replaced)
+        self._update(data_changed=False)
+
+    def sourceModel(self) -> MyReportsModel:
+        return self._source
 
     def set_filters(self, status: str | None, ward: str | None, category: str | None) -> None:
-        self.beginFilterChange()
+        if (status, ward, category) == (self.status, self.ward, self.category):
+            return
         self.status, self.ward, self.category = status, ward, category
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._update(data_changed=False)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        source = self.sourceModel()
-        index = source.index(source_row, 0, source_parent)
-        wanted = (
-            (STATUS_KEY_ROLE, self.status),
-            (WARD_CODE_ROLE, self.ward),
-            (CATEGORY_CODE_ROLE, self.category),
-        )
-        return all(value is None or source.data(index, role) == value for role, value in wanted)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._update(data_changed=False)
+
+    def mapToSource(self, index: _Index) -> QModelIndex:
+        if not index.isValid() or index.row() >= len(self._order):
+            return QModelIndex()
+        return self._source.index(self._order[index.row()], index.column())
+
+    def mapFromSource(self, index: _Index) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        if self._position is None:
+            self._position = {report_id: row for row, report_id in enumerate(self._shown_ids)}
+        row = self._position.get(self._source.snapshot.ids[index.row()])
+        return QModelIndex() if row is None else self.index(row, index.column())
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return _header(section, orientation, role)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._order):
+            return None
+        return _row_data(self._source.snapshot, self._order[row], index.column(), role)
+
+    # -- keeping the order ----------------------------------------------------------------
+
+    def _source_replaced(self) -> None:
+        self._update(data_changed=True)
+
+    def _wanted(self) -> Sequence[int]:
+        snapshot = self._source.snapshot
+        status, ward, category = self.status, self.ward, self.category
+        if status is None and ward is None and category is None:
+            if (self._sort_column, self._descending) == (DATE, True):
+                return snapshot.newest_first  # sorted already, off the UI thread
+            order = list(range(len(snapshot.ids)))
+        else:
+            order = [
+                i
+                for i, key in enumerate(snapshot.statuses)
+                if (status is None or key == status)
+                and (ward is None or snapshot.ward_code(i) == ward)
+                and (category is None or snapshot.category(i) == category)
+            ]
+        if self._sort_column >= 0:
+            ranks = snapshot.ranks[self._sort_column]
+            order.sort(key=ranks.__getitem__, reverse=self._descending)
+        return order
+
+    def _update(self, data_changed: bool) -> None:
+        """Unchanged order: a data change. Otherwise a layout change that moves the
+        selection (persistent indexes) with its report, as a proxy model would."""
+        order = self._wanted()
+        ids = list(map(self._source.snapshot.ids.__getitem__, order))
+        if ids == self._shown_ids:
+            self._order = order
+            if data_changed and order:
+                last = self.index(len(order) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        where = {report_id: row for row, report_id in enumerate(ids)}
+        after = []
+        for index in before:
+            old = index.row()
+            row = where.get(self._shown_ids[old]) if 0 <= old < len(self._shown_ids) else None
+            after.append(QModelIndex() if row is None else self.createIndex(row, index.column()))
+        self._order, self._shown_ids, self._position = order, ids, where
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
