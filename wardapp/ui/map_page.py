@@ -7,6 +7,7 @@ is already built for the same wards, categories and app version is loaded as it 
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -52,19 +53,24 @@ def default_page_folder() -> Path:
     return Path(user_cache_dir("wardapp", appauthor=False)) / "map"
 
 
-def map_page(wards: WardSet, taxonomy: Taxonomy, folder: Path | None = None) -> Path:
-    """The page for these wards and categories: from the cache, or built and cached now."""
+def page_file(wards: WardSet, taxonomy: Taxonomy, folder: Path | None = None) -> Path:
+    """Where the page for these wards and categories is (or will be) cached."""
     folder = folder or default_page_folder()
     identity = json.dumps(
         [PAGE_FORMAT, __version__, wards.version, page_config(taxonomy), web_asset("")]
     )
-    path = folder / f"wardmap-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.html"
+    return folder / f"wardmap-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.html"
+
+
+def map_page(wards: WardSet, taxonomy: Taxonomy, folder: Path | None = None) -> Path:
+    """The page for these wards and categories: from the cache, or built and cached now."""
+    path = page_file(wards, taxonomy, folder)
     if path.exists():
         return path
     from wardapp.ui.folium_page import build_map_page
 
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     build_map_page(partial, wards, taxonomy)
-    os.replace(partial, path)  # another process may be building the same page
+    os.replace(partial, path)  # another process (or thread) may be building the same page
     return path

@@ -8,15 +8,11 @@ import os
 import secrets
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
-
 from wardapp.client.profile import Profile
-from wardapp.ui.engine import Engine
-from wardapp.ui.main_window import MainWindow
-from wardapp.ui.qt_setup import application
 
 TIMEOUT_S = 60.0
 UNUSED_SERVER = "http://127.0.0.1:9"  # never contacted: sync does not start
@@ -37,12 +33,27 @@ def map_checks(timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("MESA_SHADER_CACHE_DISABLE", "true")  # leave no files behind
     started = time.perf_counter()
-    app = application()
     result: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="wardapp-self-test-") as folder:
-        profile = Profile.open(
-            Path(folder) / "profile", UNUSED_SERVER, passphrase=secrets.token_urlsafe(16)
+    with (
+        tempfile.TemporaryDirectory(prefix="wardapp-self-test-") as folder,
+        ThreadPoolExecutor(max_workers=1) as opener,
+    ):
+        # The throwaway profile's key is derived with Argon2 (C code, GIL released): it is
+        # worked out while Qt and the window's modules load, not before.
+        opening = opener.submit(
+            Profile.open,
+            Path(folder) / "profile",
+            UNUSED_SERVER,
+            passphrase=secrets.token_urlsafe(16),
         )
+        from PySide6.QtCore import QTimer
+
+        from wardapp.ui.engine import Engine
+        from wardapp.ui.main_window import MainWindow
+        from wardapp.ui.qt_setup import application
+
+        app = application()
+        profile = opening.result()
         engine = Engine(profile)
         wards = profile.ward_set()
         # The page is built in the temporary folder: a self-test leaves nothing behind.
