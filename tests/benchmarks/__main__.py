@@ -84,6 +84,7 @@ def postgres_figures(mode: Mode, queued: Path, work: Path) -> dict[str, float]:
         rate = sync_rate(queued, work, base, "bench0", summary_latency.PASSWORD, batch_size=None)
         figures["sync_pg_reports_per_s"] = rate["reports_per_s"]
         if count == largest:
+            summary_latency.settle(url)  # after the sync's 10,000 reports
             users = [f"bench{i}" for i in range(10)]
             # As an administrator runs it on PostgreSQL: a worker process per core.
             with summary_latency.serving(url, LOAD_WORKERS) as many:
