@@ -185,6 +185,14 @@ ROWS = [  # label, key, target, naive key or None, ratio target (ours/naive, "<=
 ]  # fmt: skip
 
 
+DOCS_INTRO = """# Benchmarks
+
+`python -m tests.benchmarks` (full) or `python -m tests.benchmarks --quick` (the CI smoke run)
+prints this table and writes `benchmarks.json` at the repository root. Targets are reported,
+not asserted. `--write-docs` rewrites the table part of this file from the run."""
+NOTES_START = "## How the figures are made"
+
+
 def meets(value: float, target: str) -> str:
     if target in ("", "-"):
         return ""
@@ -269,10 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_docs:
         when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         docs = ROOT / "docs" / "benchmarks.md"
+        kept = docs.read_text().partition(NOTES_START)  # the written notes stay as they are
         docs.write_text(
-            f"# Benchmarks\n\nLatest {mode.name}-mode run of `python -m tests.benchmarks"
+            f"{DOCS_INTRO}\n\nLatest {mode.name}-mode run of `python -m tests.benchmarks"
             f"{' --quick' if args.quick else ''}`, {when}, {figures['duration_s']:.0f} s, on "
-            f"{machine()}.\n\n{text}\n"
+            f"{machine()}.\n\n{text}\n\n{kept[1]}{kept[2]}"
         )
     return 0
 
