@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Row, select
 
 from wardapp.aimstore import audit, models
@@ -18,6 +17,7 @@ from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.listing import page_of_reports
 from wardapp.aimstore.models import utcnow
+from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.aimstore.triage import triage_report
 from wardapp.core.periods import parse_period
@@ -62,7 +62,7 @@ def upload_batch(
         now=utcnow(),
     )
     _audit_upload(session, who.user, client, body.reports, results)
-    return _json(BatchResponse(results=results))
+    return json_response(BatchResponse(results=results))
 
 
 def _audit_upload(
@@ -100,12 +100,6 @@ def _wire(row: models.Report | Row[Any], with_contact: bool) -> dict[str, Any]:
     return data
 
 
-def _json(answer: BaseModel) -> Response:
-    """Serialised here, once: FastAPI would validate a returned model again, on another worker
-    thread, while this request's transaction (and any lock it holds) waits to commit."""
-    return Response(answer.model_dump_json(), media_type="application/json")
-
-
 @router.get("/mine", response_model=Page[ReportOut])
 def my_reports(
     who: CouncillorDep,
@@ -116,7 +110,7 @@ def my_reports(
 ) -> Response:
     """Resident contact details stay in the AIM store: the app keeps its own copy."""
     page = page_of_reports(session, [models.Report.author_id == who.user.id], since, cursor, limit)
-    return _json(
+    return json_response(
         Page[ReportOut](
             items=[ReportOut.model_validate(_wire(r, with_contact=False)) for r in page.rows],
             next_cursor=page.next_cursor,
@@ -175,7 +169,7 @@ def all_reports(
         client=client,
     )
     authors = _usernames(session, {r.author_id for r in page.rows if r.author_id is not None})
-    return _json(
+    return json_response(
         Page[AnalystReportOut](
             items=[
                 AnalystReportOut.model_validate(

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from wardapp.aimstore.deps import CouncillorDep, SessionDep, StateDep
+from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.summaries import Context, area_summary, context, overview, ward_summary
 from wardapp.core.summary_schemas import AreaSummary, Overview, WardSummary
 
@@ -27,20 +28,20 @@ def _context(state: StateDep, session: SessionDep) -> Context:
 @router.get("/wards/{code}", response_model=WardSummary)
 def ward(
     code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
-) -> WardSummary:
+) -> Response:
     """Not audited per reader: the answer holds nothing about any one report or person."""
-    return ward_summary(_context(state, session), code, period)
+    return json_response(ward_summary(_context(state, session), code, period))
 
 
 @router.get("/areas/{code}", response_model=AreaSummary)
 def area(
     code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
-) -> AreaSummary:
-    return area_summary(_context(state, session), code, period)
+) -> Response:
+    return json_response(area_summary(_context(state, session), code, period))
 
 
 @router.get("/overview", response_model=Overview)
 def every_ward(
     period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
-) -> Overview:
-    return overview(_context(state, session), period)
+) -> Response:
+    return json_response(overview(_context(state, session), period))
