@@ -88,13 +88,15 @@ def main() -> int:
         try:
             window.resize(*SIZE)
             window.move(0, 0)
-            wait_until(lambda: window.map.is_ready and len(window.reports) > 0, 120)
+            shown = lambda: window.my_reports.model.snapshot  # noqa: E731 - the reports on screen
+            wait_until(lambda: window.map.is_ready and len(shown().ids) > 0, 120)
             ward = next(w for w in default_ward_set().wards if w.code in window.user["wards"])
             window.map.zoom_to_ward(ward.code)
             window.tabs.setCurrentWidget(window.my_reports)
             shoot(window, "map-with-reports")
 
-            noted = next((r for r in window.reports if r.status_note), window.reports[0])
+            reports = [shown().mine(row) for row in range(len(shown().ids))]
+            noted = next((r for r in reports if r.status_note), reports[0])
             window.my_reports.select_report(noted.id)
             window.map.focus_report(noted.id)
             shoot(window, "my-reports")
