@@ -24,7 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from tests.benchmarks.common import open_profile, rss_mb
+from tests.benchmarks.common import open_profile, percentile, rss_mb
 from wardapp.core.taxonomy import default_taxonomy
 from wardapp.core.wards import default_ward_set
 from wardapp.ui.qt_setup import application
@@ -286,7 +286,7 @@ def measure_stall(profile_folder: Path, server: str, user: str, password: str) -
         raise RuntimeError(f"the sync under the window did not send {pending}: {result}")
     return {
         "ui_max_stall_ms": max(gaps),
-        "ui_stall_p99_ms": sorted(gaps)[int(0.99 * (len(gaps) - 1))],
+        "ui_stall_p99_ms": percentile(gaps, 0.99),
         "ui_stall_sync_reports": float(pending),
         "ui_stall_sync_s": seconds,
     }

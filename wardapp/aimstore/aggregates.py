@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import h3  # type: ignore[import-untyped]
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
-from wardapp.aimstore.sqlhelpers import upsert_adding
+from wardapp.aimstore.sqlhelpers import table_of, upsert_adding
 from wardapp.core.periods import uk_today
 
 # Cells are stored at this resolution; a coarser policy resolution reads their parents.
@@ -87,9 +87,13 @@ def apply(
     cells: Counter[CellKey] = Counter()
     for sign, items in ((1, added), (-1, removed)):
         for c in items:
-            months[(c.ward_code, c.category, c.month)] += sign
-            cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += sign
+            _count(months, cells, c, sign)
     _store(session, months, cells, today or uk_today())
+
+
+def _count(months: Counter[MonthKey], cells: Counter[CellKey], c: Contribution, by: int) -> None:
+    months[(c.ward_code, c.category, c.month)] += by
+    cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += by
 
 
 def _store(
@@ -110,10 +114,10 @@ def _store(
     years = sorted({m.year for m in changed if m < first_open})
     for model, rows in ((models.SummaryCount, month_rows), (models.SummaryHex, cell_rows)):
         for start in range(0, len(rows), _CHUNK):
-            upsert_adding(session, _table(model), rows[start : start + _CHUNK], "reports")
+            upsert_adding(session, table_of(model), rows[start : start + _CHUNK], "reports")
     # Every writer about a year bumps its one row: bumped last, it is locked for least time.
     upsert_adding(
-        session, _table(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
+        session, table_of(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
     )
 
 
@@ -136,9 +140,7 @@ def rebuild(session: Session) -> int:
     )
     counted = 0
     for row in rows:  # counted in memory, then written once: not a write per batch
-        c = contribution_of(*row)
-        months[(c.ward_code, c.category, c.month)] += 1
-        cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += 1
+        _count(months, cells, contribution_of(*row), 1)
         counted += 1
     _store(session, months, cells, uk_today())
     return counted
@@ -153,9 +155,3 @@ def year_versions(session: Session, years: Iterable[int]) -> dict[int, int]:
     )
     found = dict(((y, v) for y, v in rows))
     return {y: found.get(y, 0) for y in wanted}
-
-
-def _table(model: type[models.Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table

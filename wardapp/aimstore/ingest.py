@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates, models
 from wardapp.aimstore.changes import next_change_seq
-from wardapp.aimstore.sqlhelpers import insert_ignoring_conflicts
+from wardapp.aimstore.sqlhelpers import insert_ignoring_conflicts, table_of
 from wardapp.core.report import ReportIn, ReportInvalid, outside_every_ward, parse_report
 from wardapp.core.schemas import ItemError, ItemResult
 from wardapp.core.taxonomy import Taxonomy
@@ -169,13 +169,11 @@ def _write(
     now: datetime,
     today: date | None,
 ) -> None:
-    table = models.ReportVersion.__table__
+    table = table_of(models.ReportVersion)
     inserted = {
         (row.report_id, row.version)
         for row in session.execute(
-            insert_ignoring_conflicts(session, table).returning(  # type: ignore[arg-type]
-                table.c.report_id, table.c.version
-            ),
+            insert_ignoring_conflicts(session, table).returning(table.c.report_id, table.c.version),
             [
                 {
                     "report_id": str(a.report.id),
@@ -219,10 +217,8 @@ def _write(
     # Last, so the store-wide counter (locked until commit) is held for as short as can be.
     seq = next_change_seq(session)
     if new_rows:
-        reports = models.Report.__table__
-        assert isinstance(reports, Table)
         session.execute(
-            insert(reports),  # the table, not the class: no ORM bookkeeping for 500 rows
+            insert(table_of(models.Report)),  # no ORM bookkeeping for 500 rows
             [_row(a, author_id, source, boundary_set_id, now, seq) for a in new_rows],
         )
     for a in winners:

@@ -102,12 +102,10 @@ class ReportBook:
     def get(self, report_id: str) -> MyReport | None:
         with self.store.reading() as db:
             row = db.execute(_SELECT_MINE + " WHERE id = ?", (report_id,)).fetchone()
-        return None if row is None else _mine(row)
+        return None if row is None else mine_from_record(row)
 
     def all(self) -> list[MyReport]:
-        with self.store.reading() as db:
-            rows = db.execute(_SELECT_MINE + " ORDER BY created_at DESC").fetchall()
-        return [_mine(r) for r in rows]
+        return [mine_from_record(r) for r in self.all_records()]
 
     def all_records(self) -> list[tuple[Any, ...]]:
         """Every report as stored, newest first, as ``RECORD_FIELDS``: strings and None only.
@@ -239,10 +237,6 @@ RECORD_FIELDS = (
 )
 
 
-def mine_from_record(record: Any) -> MyReport:
-    return _mine(record)
-
-
 def record_of(mine: MyReport) -> tuple[Any, ...]:
     """A MyReport as ``all_records`` gives it."""
     return (
@@ -256,7 +250,7 @@ def record_of(mine: MyReport) -> tuple[Any, ...]:
     )
 
 
-def _mine(row: Any) -> MyReport:
+def mine_from_record(row: Any) -> MyReport:
     return MyReport(
         report=json.loads(row[0]),
         sync_state=str(row[1]),

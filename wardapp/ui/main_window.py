@@ -275,9 +275,6 @@ class MainWindow(QMainWindow):
         self.form.show_saved(message)
         self.map.clear_pin()
 
-    def show_reports(self, reports: list[MyReport]) -> None:
-        self.show_snapshot(make_snapshot(reports, self.ward_names, self.taxonomy))
-
     def show_snapshot(self, snapshot: ReportsSnapshot) -> None:
         box, self._shown = [self._shown], snapshot  # the old one is freed elsewhere, at the end
         self.map.show_parts(snapshot.map_parts)

@@ -30,7 +30,6 @@ from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.map_page import map_page, page_file
 from wardapp.ui.report_rows import map_parts
-from wardapp.ui.report_status import status_key
 from wardapp.ui.summary_map import choropleth_layer, hotspot_layer
 
 log = logging.getLogger(__name__)
@@ -151,20 +150,6 @@ class Viewport:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         return self.west, self.south, self.east, self.north
-
-
-def report_points(reports: Sequence[MyReport]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r.id,
-            "lat": r.report["lat"],
-            "lon": r.report["lon"],
-            "status": status_key(r),
-            "category": r.report["category"],
-            "date": r.report["occurred_on"],
-        }
-        for r in reports
-    ]
 
 
 class _PageBuilder(QObject):

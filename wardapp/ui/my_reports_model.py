@@ -7,7 +7,7 @@ list with the same reports in the same order is a data change, not a reset, so t
 its selection and its scroll position stay as they are.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -89,13 +89,32 @@ def _row_data(snapshot: ReportsSnapshot, row: int, column: int, role: int) -> An
     return None
 
 
-def _header(section: int, orientation: Qt.Orientation, role: int) -> Any:
-    if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-        return COLUMNS[section]
-    return None
+class _ReportTable(QAbstractTableModel):
+    """What the table and its filtered, sorted view share: the columns and their headings."""
+
+    def rows(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.rows()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def all_changed(self) -> None:
+        """Every cell's data changed, no row moved."""
+        if self.rows():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rows() - 1, len(COLUMNS) - 1))
 
 
-class MyReportsModel(QAbstractTableModel):
+class MyReportsModel(_ReportTable):
     """Every report, one row each, in the order given; ``rowsReplaced`` after each change."""
 
     rowsReplaced = Signal()
@@ -104,18 +123,11 @@ class MyReportsModel(QAbstractTableModel):
         super().__init__(parent)
         self.snapshot = make_snapshot([], {}, Taxonomy(version=1, categories=()))
 
-    def set_reports(
-        self, reports: Sequence[MyReport], ward_names: Mapping[str, str], taxonomy: Taxonomy
-    ) -> None:
-        self.set_snapshot(make_snapshot(reports, ward_names, taxonomy))
-
     def set_snapshot(self, snapshot: ReportsSnapshot) -> None:
         """The same reports in the same order change in place; anything else resets."""
         if snapshot.ids == self.snapshot.ids:
             self.snapshot = snapshot
-            if snapshot.ids:
-                last = self.index(len(snapshot.ids) - 1, len(COLUMNS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
+            self.all_changed()
         else:
             self.beginResetModel()
             self.snapshot = snapshot
@@ -134,16 +146,8 @@ class MyReportsModel(QAbstractTableModel):
     def category_name(self, code: Any) -> str:
         return category_label(code, self.snapshot.taxonomy)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.snapshot.ids)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return _header(section, orientation, role)
+    def rows(self) -> int:
+        return len(self.snapshot.ids)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES or not index.isValid():
@@ -151,7 +155,7 @@ class MyReportsModel(QAbstractTableModel):
         return _row_data(self.snapshot, index.row(), index.column(), role)
 
 
-class ReportFilter(QAbstractTableModel):
+class ReportFilter(_ReportTable):
     """The rows matching the chosen status, ward and category (None: any), sorted.
 
     It stands where a proxy model would (``mapToSource``, ``mapFromSource``, ``sort``), but
@@ -202,16 +206,8 @@ class ReportFilter(QAbstractTableModel):
         row = self._position.get(self._source.snapshot.ids[index.row()])
         return QModelIndex() if row is None else self.index(row, index.column())
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return _header(section, orientation, role)
+    def rows(self) -> int:
+        return len(self._order)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES:
@@ -253,9 +249,8 @@ class ReportFilter(QAbstractTableModel):
         ids = list(map(self._source.snapshot.ids.__getitem__, order))
         if ids == self._shown_ids:
             self._order = order
-            if data_changed and order:
-                last = self.index(len(order) - 1, len(COLUMNS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
+            if data_changed:
+                self.all_changed()
             return
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
