@@ -141,15 +141,23 @@ def test_sync_token_returns_only_changes(
     assert pull(client, cllr, since=after_status["sync_token"])["items"] == []
 
 
-def test_sync_token_is_opaque_and_reused_value_is_consistent(
-    client: TestClient, cllr: dict[str, str], make_report: ReportMaker
+def test_sync_tokens_are_sealed_so_others_activity_does_not_show(
+    client: TestClient, cllr: dict[str, str], make_user: UserMaker, make_report: ReportMaker
 ) -> None:
+    """A token is new each time, whether or not anyone changed anything, and its length
+    stays the same however busy the store is: it shows nothing of the store-wide counter."""
     first = pull(client, cllr)["sync_token"]
-    assert pull(client, cllr)["sync_token"] == first
-    upload(client, cllr, [make_report()])
-    second = pull(client, cllr)["sync_token"]
-    assert second != first
-    assert not second.isdigit()
+    again = pull(client, cllr)["sync_token"]
+    assert again != first
+    busy = make_user("cllr.elsewhere")
+    upload(client, busy, [make_report() for _ in range(120)])
+    after_others = pull(client, cllr)["sync_token"]
+    assert len(after_others) == len(first) and not after_others.isdigit()
+    # Every one of them still works as a sync token.
+    mine = make_report()
+    upload(client, cllr, [mine])
+    for token in (first, again, after_others):
+        assert [r["id"] for r in pull(client, cllr, since=token)["items"]] == [mine["id"]]
 
 
 def test_others_changes_do_not_show_up_since(
@@ -167,19 +175,21 @@ def test_others_changes_do_not_show_up_since(
         ("since", "12"),
         ("since", "!!!"),
         ("since", "djE6LTE"),  # "v1:-1"
-        ("since", encode_sync_token(2**70)),
+        ("since", lambda key: encode_sync_token(key, 2**70)),
         ("since", "é"),
         ("cursor", "garbage"),
-        ("cursor", encode_sync_token(3)),
-        ("cursor", encode_cursor(10**30, 1, "x")),
-        ("cursor", encode_cursor(5, 10**25, "x")),
-        ("cursor", encode_cursor(5, 1, "a\x00b")),
-        ("cursor", encode_cursor(5, 1, "x" * 100)),
+        ("cursor", lambda key: encode_sync_token(key, 3)),
+        ("cursor", lambda key: encode_cursor(key, 10**30, 1, "x")),
+        ("cursor", lambda key: encode_cursor(key, 5, 10**25, "x")),
+        ("cursor", lambda key: encode_cursor(key, 5, 1, "a\x00b")),
+        ("cursor", lambda key: encode_cursor(key, 5, 1, "x" * 100)),
     ],
 )
 def test_bad_since_or_cursor_is_400(
-    client: TestClient, cllr: dict[str, str], param: str, value: str
+    client: TestClient, cllr: dict[str, str], param: str, value: Any
 ) -> None:
+    if callable(value):  # sealed with this store's key: well formed, but nonsense inside
+        value = value(client.app.state.store.token_key)  # type: ignore[attr-defined]
     response = client.get("/v1/reports/mine", params={param: value}, headers=cllr)
     body = assert_error(response, 400)
     assert param in body["fields"]

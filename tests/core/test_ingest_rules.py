@@ -2,7 +2,7 @@
 
 import pytest
 
-from wardapp.aimstore.ingest import Decision, Known, decide
+from wardapp.aimstore.ingest import NOT_YOURS, Decision, Known, decide
 
 AUTHOR = 7
 OTHER = 8
@@ -44,10 +44,17 @@ def test_an_old_version_re_sent_unchanged_is_duplicate() -> None:
     assert decide(known, 1, HASH_V1, AUTHOR).outcome == "duplicate"
 
 
-def test_another_author_is_conflict() -> None:
-    decision = decide(_known(), 2, HASH_V2, OTHER)
-    assert decision.outcome == "conflict"
-    assert "another report" in decision.reason
+@pytest.mark.parametrize(
+    ("version", "content"),
+    [(1, HASH_V1), (1, OTHER_HASH), (2, HASH_V2), (3, HASH_V2), (9, OTHER_HASH)],
+)
+def test_another_author_gets_one_answer_whatever_they_guess(version: int, content: str) -> None:
+    """Re-sending someone else's id says nothing about which versions exist or whether a
+    guess of the content was right: the right content of version 1 included."""
+    known = _known(version=3)
+    decision = decide(known, version, content, OTHER)
+    assert decision == Decision("conflict", NOT_YOURS)
+    assert "version" not in decision.reason.lower() and "content" not in decision.reason
 
 
 def test_another_author_cannot_correct_even_while_received() -> None:

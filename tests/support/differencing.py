@@ -3,7 +3,9 @@
 Exact, unlike the store's own audit: an integer programme (scipy's HiGHS) over the raw
 counts behind every published table, constrained by every published number, asked for
 the smallest and largest value each hidden count can take. A hidden count with one
-possible value has been recovered. Built only from what the API publishes.
+possible value has been recovered. Built only from what the API publishes, and from what
+the reader added between two versions of a month (``Change``): their own reports, which
+they know exactly; what others withdrew meanwhile they do not know.
 """
 
 from collections.abc import Iterable
@@ -26,13 +28,28 @@ class PublishedTable:
     total: int | None
     total_reason: str
     hotspots: dict[str, int] = field(default_factory=dict)
+    cuts: dict[str, str] = field(default_factory=dict)  # month -> data cut; default "1"
+
+    def cut(self, month: str) -> str:
+        return self.cuts.get(month, "1")
+
+
+@dataclass
+class Change:
+    """Between two cuts of one month: the reports the reader knows were added."""
+
+    month: str
+    before: str
+    after: str
+    added: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, category)
+    added_hexes: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, cell)
 
 
 @dataclass(frozen=True)
 class Rules:
     min_count: int = 5
     rounding: int = 5
-    hex_min_reports: int = 5
+    hex_min_reports: int = 6  # 5 beside the largest reporter, who has at least 1
 
     def interval(self, count: int | None, reason: str) -> tuple[float, float]:
         if count is None:
@@ -43,7 +60,9 @@ class Rules:
         return (max(low, self.min_count), low + self.rounding - 1)
 
 
-def recovered(tables: list[PublishedTable], rules: Rules = Rules()) -> list[tuple[str, str, int]]:
+def recovered(
+    tables: list[PublishedTable], rules: Rules = Rules(), changes: Iterable[Change] = ()
+) -> list[tuple[str, str, int]]:
     """(table, number, value) for every hidden count of 1-4 a reader can pin down exactly."""
     variables: dict[tuple[str, ...], int] = {}
 
@@ -51,33 +70,45 @@ def recovered(tables: list[PublishedTable], rules: Rules = Rules()) -> list[tupl
         return variables.setdefault(key, len(variables))
 
     wards = sorted({w for t in tables for w in t.wards})
-    months = sorted({m for t in tables for m in t.months})
+    month_cuts = sorted({(m, t.cut(m)) for t in tables for m in t.months})
     categories = sorted({c for t in tables for c in t.categories})
     cells = sorted({c for t in tables for c in t.hotspots})
     rows: list[tuple[dict[int, float], float, float]] = []
     for ward in wards:
-        for month in months:
+        for month, cut in month_cuts:
             # Every report of a bucket is in one category and in one hexagon (or elsewhere).
-            link = {var("a", ward, month, c): 1.0 for c in categories}
+            link = {var("a", ward, month, cut, c): 1.0 for c in categories}
             for cell in cells:
-                link[var("h", ward, month, cell)] = -1.0
-            link[var("rest", ward, month)] = -1.0
+                link[var("h", ward, month, cut, cell)] = -1.0
+            link[var("rest", ward, month, cut)] = -1.0
             rows.append((link, 0, 0))
+    for change in changes:  # after <= before + added: others may have withdrawn some
+        for ward in wards:
+            for code in categories:
+                after = var("a", ward, change.month, change.after, code)
+                before = var("a", ward, change.month, change.before, code)
+                added = change.added.get((ward, code), 0)
+                rows.append(({after: 1.0, before: -1.0}, -np.inf, added))
+            for cell in cells:
+                after = var("h", ward, change.month, change.after, cell)
+                before = var("h", ward, change.month, change.before, cell)
+                added = change.added_hexes.get((ward, cell), 0)
+                rows.append(({after: 1.0, before: -1.0}, -np.inf, added))
     hidden: list[tuple[str, str, dict[int, float]]] = []
     for table in tables:
-        buckets = [(w, m) for w in table.wards for m in table.months]
+        buckets = [(w, m, table.cut(m)) for w in table.wards for m in table.months]
         for code, count in table.categories.items():
-            terms = {var("a", w, m, code): 1.0 for w, m in buckets}
+            terms = {var("a", w, m, k, code): 1.0 for w, m, k in buckets}
             reason = table.category_reasons.get(code, "")
             rows.append((terms, *rules.interval(count, reason)))
             if count is None:
                 hidden.append((table.name, code, terms))
-        total = {var("a", w, m, c): 1.0 for w, m in buckets for c in categories}
+        total = {var("a", w, m, k, c): 1.0 for w, m, k in buckets for c in categories}
         rows.append((total, *rules.interval(table.total, table.total_reason)))
         if table.total is None:
             hidden.append((table.name, "total", total))
         for cell, count in table.hotspots.items():
-            terms = {var("h", w, m, cell): 1.0 for w, m in buckets}
+            terms = {var("h", w, m, k, cell): 1.0 for w, m, k in buckets}
             low = max(count - rules.rounding // 2, rules.hex_min_reports)
             rows.append((terms, low, count - rules.rounding // 2 + rules.rounding - 1))
     matrix = lil_matrix((len(rows), len(variables)))

@@ -29,7 +29,7 @@ from tests.ui.readability import assert_nothing_clipped, double_text  # noqa: F4
 from tests.ui.test_main_window import _access_keys, _internal, _named
 from tests.ui.test_tab_order import name_of, reachable, tab_chain
 from wardapp.client.profile import Profile
-from wardapp.core.periods import latest_closed, uk_today
+from wardapp.core.periods import latest_published, uk_today
 from wardapp.core.summary_schemas import WardSummary
 from wardapp.ui.main_window import MainWindow
 from wardapp.ui.summary_charts import period_in_words
@@ -80,7 +80,7 @@ def texts(model: CellTableModel, column: int) -> list[str]:
 
 def with_a_small_count(profile: Profile) -> tuple[str, str, WardSummary]:
     """A ward of the councillor's and a recent month with a category of 1 to 4 reports."""
-    for month in latest_closed(uk_today(), "month")[:6]:
+    for month in latest_published(uk_today(), "month")[:6]:
         for code in (BERWICK_HILLS, PARK_END):
             summary = profile.summaries.ward(code, month.label).value
             if any(c.reason == "small" for c in summary.categories):

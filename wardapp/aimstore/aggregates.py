@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
 from wardapp.aimstore.sqlhelpers import table_of, upsert_adding
-from wardapp.core.periods import uk_today
 
 # Cells are stored at this resolution; a coarser policy resolution reads their parents.
 STORED_RESOLUTION = 8
@@ -52,8 +51,13 @@ def contribution_of(
     )
 
 
+def counts(withdrawn: bool, out_of_ward: bool, status: str) -> bool:
+    """Whether a report is in the summaries: not withdrawn, and assessed if out of ward."""
+    return not withdrawn and not (out_of_ward and status == "received")
+
+
 def of_report(report: models.Report) -> Contribution | None:
-    if report.withdrawn:
+    if not counts(report.withdrawn, report.out_of_ward, report.status):
         return None
     return contribution_of(
         report.ward_code,
@@ -75,20 +79,14 @@ def apply(
     session: Session,
     added: Iterable[Contribution],
     removed: Iterable[Contribution] = (),
-    today: date | None = None,
 ) -> None:
-    """Move the aggregates by these contributions, in rows locked in one fixed order.
-
-    Only a change to a month that is over can change a published table, so only then is its
-    year's version bumped (and the audited year recomputed on the next read): most reports
-    are about this month and leave every cached summary valid.
-    """
+    """Move the aggregates by these contributions, in rows locked in one fixed order."""
     months: Counter[MonthKey] = Counter()
     cells: Counter[CellKey] = Counter()
     for sign, items in ((1, added), (-1, removed)):
         for c in items:
             _count(months, cells, c, sign)
-    _store(session, months, cells, today or uk_today())
+    _store(session, months, cells)
 
 
 def _count(months: Counter[MonthKey], cells: Counter[CellKey], c: Contribution, by: int) -> None:
@@ -96,9 +94,7 @@ def _count(months: Counter[MonthKey], cells: Counter[CellKey], c: Contribution, 
     cells[(c.ward_code, c.month, c.cell, c.category, c.reporter)] += by
 
 
-def _store(
-    session: Session, months: Counter[MonthKey], cells: Counter[CellKey], today: date
-) -> None:
+def _store(session: Session, months: Counter[MonthKey], cells: Counter[CellKey]) -> None:
     month_rows = [
         {"ward_code": w, "category": k, "month": m, "reports": n}
         for (w, k, m), n in sorted(months.items())
@@ -109,16 +105,9 @@ def _store(
         for (w, m, h, k, r), n in sorted(cells.items())
         if n
     ]
-    first_open = today.replace(day=1)
-    changed = {m for (_, _, m), n in months.items() if n} | {k[1] for k, n in cells.items() if n}
-    years = sorted({m.year for m in changed if m < first_open})
     for model, rows in ((models.SummaryCount, month_rows), (models.SummaryHex, cell_rows)):
         for start in range(0, len(rows), _CHUNK):
             upsert_adding(session, table_of(model), rows[start : start + _CHUNK], "reports")
-    # Every writer about a year bumps its one row: bumped last, it is locked for least time.
-    upsert_adding(
-        session, table_of(models.SummaryYear), [{"year": y, "version": 1} for y in years], "version"
-    )
 
 
 def rebuild(session: Session) -> int:
@@ -136,22 +125,14 @@ def rebuild(session: Session) -> int:
             models.Report.lon,
             models.Report.author_id,
             models.Report.source,
-        ).where(models.Report.withdrawn.is_(False))
+        ).where(
+            models.Report.withdrawn.is_(False),
+            ~(models.Report.out_of_ward & (models.Report.status == "received")),
+        )
     )
     counted = 0
     for row in rows:  # counted in memory, then written once: not a write per batch
         _count(months, cells, contribution_of(*row), 1)
         counted += 1
-    _store(session, months, cells, uk_today())
+    _store(session, months, cells)
     return counted
-
-
-def year_versions(session: Session, years: Iterable[int]) -> dict[int, int]:
-    wanted = sorted(set(years))
-    rows = session.execute(
-        select(models.SummaryYear.year, models.SummaryYear.version).where(
-            models.SummaryYear.year.in_(wanted)
-        )
-    )
-    found = dict(((y, v) for y, v in rows))
-    return {y: found.get(y, 0) for y in wanted}

@@ -1,5 +1,8 @@
 """The FastAPI application of the AIM store."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
@@ -53,7 +56,13 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
         with Session(engine) as session, session.begin():
             signing_key = ensure_signing_key(session)
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.store.summary_reads.flush()  # the reads of the last second are kept too
+
     app = FastAPI(
+        lifespan=lifespan,
         title="wardapp AIM store",
         version=__version__,
         description="Active Intelligence Mapping store for wardapp clients (API v1).",

@@ -10,7 +10,9 @@ account changes (``user_created``, ``user_disabled``, ...; the username) from ac
 and the auth routes; ``reports_read`` (GET /v1/reports: its filters and the count, never
 the data), ``reports_uploaded`` (ids created, updated and withdrawn by one batch),
 ``report_triaged`` (report id: status from and to), ``action_created`` and
-``action_updated`` (action id: what changed), ``wards_loaded`` (boundary set version).
+``action_updated`` (action id: what changed), ``wards_loaded`` (boundary set version),
+``summary_read`` (``ward:CODE``, ``area:CODE`` or ``overview``: the period; one row per
+reader, summary and period an hour), ``summary_republished`` (the period: its version).
 Commands run on the server record ``client="cli"`` and the operating-system account.
 """
 
@@ -27,6 +29,7 @@ def record(
     *,
     actor: User | None = None,
     actor_name: str | None = None,
+    actor_id: int | None = None,
     target: str | None = None,
     detail: dict[str, Any] | None = None,
     client: str | None = None,
@@ -35,7 +38,7 @@ def record(
     session.add(
         AuditEntry(
             event=event,
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id if actor else actor_id,
             actor=actor.username if actor else actor_name,
             target=target,
             detail=detail,

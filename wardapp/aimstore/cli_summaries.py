@@ -6,10 +6,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates
+from wardapp.aimstore.accounts import ChangedBy
 from wardapp.aimstore.areas import AreaError, list_areas, remove_area, set_area
 from wardapp.aimstore.cli_base import CommandError, add_command, needs_action
+from wardapp.aimstore.publications import Publications
 from wardapp.aimstore.settings import AimStoreSettings
+from wardapp.aimstore.summaries import context
 from wardapp.aimstore.wardsets import ActiveWards
+from wardapp.core.periods import parse_period, publication_day, uk_today
+from wardapp.core.publication import is_due
 
 
 def cmd_areas_list(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
@@ -50,6 +55,29 @@ def cmd_summaries_rebuild(
     print(f"recounted {counted} reports into the summary aggregates")
 
 
+def cmd_summaries_republish(
+    args: argparse.Namespace, settings: AimStoreSettings, engine: Engine
+) -> None:
+    policy = settings.policy()
+    try:
+        period = parse_period(args.period)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    today = uk_today()
+    if not is_due(period, today, policy):
+        day = publication_day(period, policy.publish_delay_days)
+        raise CommandError(f"{period.label} is not due until {day:%-d %B %Y}; nothing published.")
+    publications = Publications()
+    by = ChangedBy.command_line().actor_name or "os:unknown"
+    with Session(engine) as session, session.begin():
+        _, wards = ActiveWards().get(session)
+        shape = context(session, policy, wards, today, publications).shape
+        done = publications.republish(session, period, shape, by)
+    for label, version in done:
+        print(f"published {label} version {version}")
+    print("councillors see the new versions at their next sync; earlier versions are kept")
+
+
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     areas = add_command(commands, "areas", needs_action, "neighbourhood areas (groups of wards)")
     actions = areas.add_subparsers(dest="areas_command", required=True, metavar="ACTION")
@@ -70,3 +98,10 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
         cmd_summaries_rebuild,
         "count every report again into the aggregates (after a repair)",
     )
+    republish = add_command(
+        summary_actions,
+        "republish",
+        cmd_summaries_republish,
+        "publish a new version of a period (after a late import), audited against the old",
+    )
+    republish.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")

@@ -5,11 +5,12 @@ wire format is testable without a database and every write is race-free with
 INSERT ... ON CONFLICT DO NOTHING on the (id, version) key.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates, models
@@ -39,10 +40,17 @@ class Decision:
     reason: str = ""
 
 
+# The one answer for a report id that belongs to someone else: it says nothing about which
+# versions exist or whether a guess of their content was right.
+NOT_YOURS = "This report id is already taken: send the report again under a new id."
+
+
 def decide(known: Known | None, version: int, content_hash: str, author_id: int) -> Decision:
     """What accepting this (id, version, content) from this author means, per the wire format."""
     if known is None:
         return Decision("created")
+    if known.author_id != author_id:
+        return Decision("conflict", NOT_YOURS)
     seen = known.hashes.get(version)
     if seen is not None:
         if seen == content_hash:
@@ -50,8 +58,6 @@ def decide(known: Known | None, version: int, content_hash: str, author_id: int)
         return Decision(
             "conflict", f"Version {version} of this report was already received with other content."
         )
-    if known.author_id != author_id:
-        return Decision("conflict", "This report id belongs to another report.")
     if version <= known.version:
         return Decision(
             "conflict", f"The AIM store already has version {known.version} of this report."
@@ -71,6 +77,7 @@ class _Accepted:
     ward_code: str
     content_hash: str
     outcome: Outcome
+    out_of_ward: bool = False
 
 
 def ingest_batch(
@@ -84,8 +91,13 @@ def ingest_batch(
     boundary_set_id: int,
     now: datetime,
     today: date | None = None,
+    own_wards: Collection[str] | None = None,
 ) -> list[ItemResult]:
-    """Validate, decide and write a batch in the caller's transaction; one result per item."""
+    """Validate, decide and write a batch in the caller's transaction; one result per item.
+
+    ``own_wards``: a councillor's wards; a report outside them counts in summaries only once
+    an analyst has assessed it (None: an analyst, an import, the demo seed).
+    """
     results: list[ItemResult | None] = [None] * len(items)
     parsed: list[tuple[int, str | None, ReportIn]] = []
     for index, raw in enumerate(items):
@@ -110,14 +122,15 @@ def ingest_batch(
         decision = decide(known.get(report_id), report.version, digest, author_id)
         results[index] = _result(report_id, decision)
         if decision.outcome in ("created", "updated"):
-            accepted.append(_Accepted(index, report, ward_code, digest, decision.outcome))
+            outside = own_wards is not None and ward_code not in own_wards
+            accepted.append(_Accepted(index, report, ward_code, digest, decision.outcome, outside))
             state = known.setdefault(report_id, Known(author_id, report.version, "received"))
             state.version = report.version
             state.status = "withdrawn" if report.withdrawn else "received"
             state.hashes[report.version] = digest
 
     if accepted:
-        _write(session, accepted, results, author_id, source, boundary_set_id, now, today)
+        _write(session, accepted, results, author_id, source, boundary_set_id, now)
     return [r for r in results if r is not None]
 
 
@@ -167,7 +180,6 @@ def _write(
     source: str,
     boundary_set_id: int,
     now: datetime,
-    today: date | None,
 ) -> None:
     table = table_of(models.ReportVersion)
     inserted = {
@@ -188,7 +200,7 @@ def _write(
     }
     lost = [a for a in accepted if (str(a.report.id), a.report.version) not in inserted]
     if lost:
-        _reclassify_lost_races(session, lost, results)
+        _reclassify_lost_races(session, lost, results, author_id)
     winners = [a for a in accepted if (str(a.report.id), a.report.version) in inserted]
     if not winners:
         return
@@ -211,9 +223,9 @@ def _write(
             *stored_by.get(str(a.report.id), (author_id, source)),
         )
         for a in winners
-        if not a.report.withdrawn
+        if aggregates.counts(a.report.withdrawn, a.out_of_ward, "received")
     ]
-    aggregates.apply(session, added, removed, today)
+    aggregates.apply(session, added, removed)
     # Last, so the store-wide counter (locked until commit) is held for as short as can be.
     seq = next_change_seq(session)
     if new_rows:
@@ -232,26 +244,21 @@ def _write(
 
 
 def _reclassify_lost_races(
-    session: Session, lost: list[_Accepted], results: list[ItemResult | None]
+    session: Session, lost: list[_Accepted], results: list[ItemResult | None], author_id: int
 ) -> None:
-    """Another transaction committed the same (id, version) first: compare with what it stored."""
+    """Another transaction committed the same (id, version) first: decide again on what it stored.
+
+    The winner may be another author: then the answer is the same generic conflict as ever.
+    """
     keys = [(str(a.report.id), a.report.version) for a in lost]
-    # Plain columns: PostgreSQL cannot SELECT a tuple() (only compare with one).
-    stored = {
-        (row.report_id, row.version): row.content_hash
-        for row in session.execute(
-            select(
-                models.ReportVersion.report_id,
-                models.ReportVersion.version,
-                models.ReportVersion.content_hash,
-            ).where(tuple_(models.ReportVersion.report_id, models.ReportVersion.version).in_(keys))
-        )
-    }
+    known = _load_known(session, {k for k, _ in keys})
     for a in lost:
-        seen = stored.get((str(a.report.id), a.report.version))
-        outcome: Outcome = "duplicate" if seen == a.content_hash else "conflict"
-        reason = "" if outcome == "duplicate" else "This version was received with other content."
-        results[a.index] = _result(str(a.report.id), Decision(outcome, reason))
+        report_id = str(a.report.id)
+        state = known.get(report_id)
+        decision = decide(state, a.report.version, a.content_hash, author_id)
+        if decision.outcome not in ("duplicate", "conflict"):  # the winner's row is not seen
+            decision = Decision("conflict", NOT_YOURS)
+        results[a.index] = _result(report_id, decision)
 
 
 def _row(
@@ -276,6 +283,7 @@ def _row(
         "resident_contact": r.resident_contact.model_dump() if r.resident_contact else None,
         "captured_at": r.captured_at,
         "withdrawn": r.withdrawn,
+        "out_of_ward": a.out_of_ward,
         "ward_code": a.ward_code,
         "boundary_set_id": boundary_set_id,
         "status": "withdrawn" if r.withdrawn else "received",

@@ -27,6 +27,7 @@ class ReportPage:
 
 def page_of_reports(
     session: Session,
+    key: bytes,
     filters: list[ColumnElement[bool]],
     since: str | None,
     cursor: str | None,
@@ -37,9 +38,9 @@ def page_of_reports(
     The upper bound is fixed on the first page and carried in the cursor, so paging through
     a list that is being written to neither skips nor repeats a report.
     """
-    lower = _decode(decode_sync_token, since, "since") if since else 0
+    lower = _decode(decode_sync_token, key, since, "since") if since else 0
     if cursor:
-        upper, last_seq, last_id = _decode(decode_cursor, cursor, "cursor")
+        upper, last_seq, last_id = _decode(decode_cursor, key, cursor, "cursor")
         after: ColumnElement[bool] = or_(
             models.Report.change_seq > last_seq,
             and_(models.Report.change_seq == last_seq, models.Report.id > last_id),
@@ -60,13 +61,13 @@ def page_of_reports(
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor(upper, rows[-1].change_seq, rows[-1].id)
-    return ReportPage(rows, next_cursor, encode_sync_token(upper))
+        next_cursor = encode_cursor(key, upper, rows[-1].change_seq, rows[-1].id)
+    return ReportPage(rows, next_cursor, encode_sync_token(key, upper))
 
 
-def _decode(decoder: Any, token: str, name: str) -> Any:
+def _decode(decoder: Any, key: bytes, token: str, name: str) -> Any:
     try:
-        return decoder(token)
+        return decoder(key, token)
     except BadToken:
         raise ApiError(
             400,

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -189,6 +190,8 @@ class Report(Base):
     resident_contact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A councillor's report outside their own wards: counted in summaries once assessed.
+    out_of_ward: Mapped[bool] = mapped_column(Boolean, default=False)
     ward_code: Mapped[str] = mapped_column(String(16))
     boundary_set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"))
     status: Mapped[str] = mapped_column(String(16), default="received")
@@ -287,12 +290,40 @@ class SummaryHex(Base):
     reports: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SummaryYear(Base):
-    """Bumped whenever a year's counts change, so cached summaries know when to refresh."""
+class SummaryPublication(Base):
+    """One version of one period, published once: what it was made from, and when.
 
-    __tablename__ = "summary_years"
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    Unique on (period, version), so workers reading a period for the first time at once
+    publish it once. ``cut`` holds a month's raw counts as they stood (a quarter or a year
+    is made from its months' cuts, named in ``basis``); they never leave the store.
+    """
+
+    __tablename__ = "summary_publications"
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    basis: Mapped[dict[str, int]] = mapped_column(JSON)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    members: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    cut: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class SummaryTable(Base):
+    """What one ward or area shows for one published version of a period: never changed."""
+
+    __tablename__ = "summary_tables"
+    scope_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    scope_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["period", "version"], ["summary_publications.period", "summary_publications.version"]
+        ),
+    )
 
 
 class Area(Base):

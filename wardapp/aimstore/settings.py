@@ -61,12 +61,11 @@ class AimStoreSettings(BaseSettings):
     summary_rounding: int = Field(
         default=_POLICY.rounding, ge=1, le=100, description="Shown counts round to this."
     )
-    summary_refresh_seconds: int = Field(
-        default=60,
+    summary_publish_delay_days: int = Field(
+        default=_POLICY.publish_delay_days,
         ge=0,
-        le=3600,
-        description="A late report about a month that is over shows in summaries within this "
-        "many seconds (0: at once, auditing the year again on every such report).",
+        le=60,
+        description="Days after a period ends before it is published (and then frozen).",
     )
     hotspot_min_reports: int = Field(
         default=_POLICY.hex_min_reports, ge=2, le=1000, description="Reports a hot spot needs."
@@ -91,6 +90,7 @@ class AimStoreSettings(BaseSettings):
             hex_min_reports=self.hotspot_min_reports,
             hex_min_reporters=self.hotspot_min_reporters,
             h3_resolution=self.hotspot_h3_resolution,
+            publish_delay_days=self.summary_publish_delay_days,
         )
 
 

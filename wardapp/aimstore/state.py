@@ -10,8 +10,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wardapp.aimstore import models
+from wardapp.aimstore.changes import token_key
+from wardapp.aimstore.publications import Publications
 from wardapp.aimstore.settings import AimStoreSettings
-from wardapp.aimstore.summary_cache import SummaryCache
+from wardapp.aimstore.summary_reads import SummaryReads
 from wardapp.aimstore.wardsets import ActiveWards
 from wardapp.core.periods import uk_today
 from wardapp.core.taxonomy import Category, Taxonomy
@@ -24,11 +26,17 @@ class StoreState:
     sessions: sessionmaker[Session]
     signing_key: str
     wards: ActiveWards = field(default_factory=ActiveWards)
-    summaries: SummaryCache = field(init=False)
-    today: Callable[[], date] = uk_today  # the UK date that decides which periods are over
+    publications: Publications = field(init=False)
+    summary_reads: SummaryReads = field(init=False)
+    today: Callable[[], date] = uk_today  # the UK date that decides which periods are due
 
     def __post_init__(self) -> None:
-        self.summaries = SummaryCache(self.settings.summary_refresh_seconds)
+        self.publications = Publications()
+        self.summary_reads = SummaryReads(self.sessions)
+
+    @property
+    def token_key(self) -> bytes:
+        return token_key(self.signing_key)
 
     @property
     def access_lifetime(self) -> timedelta:

@@ -7,7 +7,7 @@ Every change bumps the report's change sequence, so the reporter's next pull of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import audit, models
+from wardapp.aimstore import aggregates, audit, models
 from wardapp.aimstore.changes import next_change_seq
 from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.models import utcnow
@@ -43,7 +43,11 @@ def triage_report(
     note_changed = "status_note" in patch.model_fields_set and note != report.status_note
     if new == current and not note_changed:
         return report
+    before = aggregates.of_report(report)
     report.status = new
+    after = aggregates.of_report(report)
+    if before != after:  # an out-of-ward report counts in summaries once assessed
+        aggregates.apply(session, [after] if after else [], [before] if before else [])
     if note_changed:
         report.status_note = note
     report.change_seq = next_change_seq(session)

@@ -18,7 +18,7 @@ from wardapp.client.api import AimStoreApi, Refused, ServerTrouble, Unreachable
 from wardapp.client.auth import Authenticator
 from wardapp.client.cache import Cache
 from wardapp.client.errors import ClientError, NotSignedIn
-from wardapp.core.periods import latest_closed, uk_today
+from wardapp.core.periods import latest_published, uk_today
 from wardapp.core.schemas import ActionOut, WardActions
 from wardapp.core.summary_schemas import AreaList, AreaSummary, Overview, WardSummary
 
@@ -142,7 +142,7 @@ class Summaries:
     def refresh_own(self, ward_codes: Iterable[str], today: date | None = None) -> int:
         """During a sync: the user's wards for the latest closed month, the overview and the
         areas, so review works offline. Never raises: a summary must not fail a sync."""
-        month = latest_closed(today or uk_today(), "month")[0].label
+        month = latest_published(today or uk_today(), "month")[0].label
         calls: list[Callable[[], object]] = [self.areas, partial(self.overview, month)]
         calls += [partial(self.ward, code, month) for code in ward_codes]
         done = 0

@@ -116,6 +116,7 @@ def protect(
     withheld_interval: Callable[[Key], tuple[int, int]],
     cost: Callable[[Key], int],
     margin: int = 3,
+    fixed: Iterable[Key] = (),
 ) -> set[Key]:
     """The published keys to withhold so that no hidden key is recovered.
 
@@ -128,7 +129,8 @@ def protect(
     from scratch, until nothing is pinned. A hidden count may be withheld too: "fewer than
     5" says it is not 0, which four such parts of a "fewer than 5" sum turn into "each is
     1". ``known`` holds every published key's interval; ``withheld_interval`` says what a
-    reader still knows of a withheld one.
+    reader still knows of a withheld one; ``fixed`` keys were published before (or are
+    facts a reader knows) and cannot be withheld.
     """
     system = System(sums)
     by_key: dict[Key, list[Sum]] = defaultdict(list)
@@ -137,25 +139,37 @@ def protect(
             by_key[key].append(eq)
     low, high = system.start(known)
     current = dict(known)
+    frozen = set(fixed)
     withheld: set[Key] = set()
+
+    def withhold(choice: Key) -> None:
+        withheld.add(choice)
+        current[choice] = withheld_interval(choice)
+        index = system.index[choice]
+        low[index], high[index] = current[choice][0], min(current[choice][1], INF)
+
     ordered_hidden = sorted(hidden, key=repr)
     while pinned := system.narrowed(low, high, ordered_hidden, margin):
         withheld_now: set[Key] = set()
         for key in pinned:
             if withheld_now & {k for eq in by_key[key] for k in (eq.total, *eq.parts)}:
                 continue  # something beside it has just gone: reason again first
-            choice = _cheapest_nearby(key, by_key, current, withheld, cost)
-            if choice is None and key not in withheld:
+            choice = _cheapest_nearby(key, by_key, current, withheld | frozen, cost)
+            if choice is None and key not in withheld | frozen:
                 choice = key  # its neighbours are all gone or exact: hide it further
             if choice is None:
                 continue  # what went this round may have freed it: reason again first
             withheld_now.add(choice)
-            withheld.add(choice)
-            current[choice] = withheld_interval(choice)
-            index = system.index[choice]
-            low[index], high[index] = current[choice][0], min(current[choice][1], INF)
-        if not withheld_now:  # nothing left to withhold: impossible with consistent input
-            raise Inconsistent(f"{pinned[0]!r} stays recoverable with every sum withheld")
+            withhold(choice)
+        if not withheld_now:  # nothing withholdable nearby: the cheapest anywhere goes
+            rest = [
+                k
+                for k, interval in current.items()
+                if interval[1] > 0 and k not in withheld | frozen and k in system.index
+            ]
+            if not rest:
+                raise Inconsistent(f"{pinned[0]!r} stays recoverable with every sum withheld")
+            withhold(min(rest, key=lambda k: (cost(k), repr(k))))
     return withheld
 
 

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$", re.ASCII)
@@ -63,8 +63,18 @@ def quarters_of(year: int) -> list[Period]:
 
 
 def is_closed(period: Period, today: date) -> bool:
-    """Published only once over: a month the day after its last day (UK date)."""
+    """Over: a month from the day after its last day (UK date)."""
     return period.end <= today
+
+
+# Days after a period ends before it is published: late reports come in meanwhile. The
+# AIM store's setting (SUMMARY_PUBLISH_DELAY_DAYS) has this default; the app assumes it.
+PUBLISH_DELAY_DAYS = 5
+
+
+def publication_day(period: Period, delay_days: int = PUBLISH_DELAY_DAYS) -> date:
+    """The first day a period may be read (October: 6 November, by default)."""
+    return period.end + timedelta(days=delay_days)
 
 
 def uk_today(now: datetime | None = None) -> date:
@@ -79,8 +89,9 @@ def trend_months(period: Period, count: int = 12) -> list[Period]:
     return [parse_period(month_label(d.year, d.month)) for d in days if d.year >= 2000]
 
 
-def latest_closed(today: date, kind: str) -> list[Period]:
-    """Closed periods of one kind ('month', 'quarter' or 'year'), newest first (24/8/5 of them)."""
+def latest_published(today: date, kind: str, delay_days: int = PUBLISH_DELAY_DAYS) -> list[Period]:
+    """Published periods of one kind ('month', 'quarter' or 'year'), newest first (24/8/5)."""
+    today -= timedelta(days=delay_days)  # a period published today ended delay_days ago
     this_month = date(today.year, today.month, 1)
     if kind == "month":
         return [

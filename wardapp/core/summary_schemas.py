@@ -1,5 +1,6 @@
 """The bodies of the summary endpoints: anonymised counts, shared by the app and the store."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -20,6 +21,7 @@ class PolicyOut(BaseModel):
     hotspot_min_reports: int
     hotspot_min_reporters: int
     h3_resolution: int
+    publish_delay_days: int = 5
 
     @classmethod
     def of(cls, policy: Policy) -> "PolicyOut":
@@ -29,6 +31,7 @@ class PolicyOut(BaseModel):
             hotspot_min_reports=policy.hex_min_reports,
             hotspot_min_reporters=policy.hex_min_reporters,
             h3_resolution=policy.h3_resolution,
+            publish_delay_days=policy.publish_delay_days,
         )
 
 
@@ -68,6 +71,8 @@ class Summary(BaseModel):
     trend: list[TrendPoint]  # the 12 months ending with the period, oldest first
     hotspots: dict[str, Any]  # GeoJSON FeatureCollection of H3 hexagons with "count"
     policy: PolicyOut
+    version: int = 1  # the period's publication; a new one only when an administrator says
+    published_at: datetime | None = None
 
 
 class WardSummary(Summary):
@@ -95,6 +100,8 @@ class Overview(BaseModel):
     wards: list[OverviewEntry]
     areas: list[AreaOverviewEntry]
     policy: PolicyOut
+    version: int = 1
+    published_at: datetime | None = None
 
 
 class AreaOut(BaseModel):

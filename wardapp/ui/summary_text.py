@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from wardapp.core.periods import latest_closed
+from wardapp.core.periods import latest_published
 from wardapp.core.schemas import WardActions
 from wardapp.core.summary_schemas import (
     AreaSummary,
@@ -88,7 +88,7 @@ def scope_name(summary: WardSummary | AreaSummary) -> str:
 
 def period_choices(kind: str, today: date) -> list[tuple[str, str]]:
     """(what the picker shows, the period's label): closed periods only, newest first."""
-    return [(period_in_words(p.label), p.label) for p in latest_closed(today, kind)]
+    return [(period_in_words(p.label), p.label) for p in latest_published(today, kind)]
 
 
 def refreshed_text(fetched_at: datetime, from_cache: bool, problem: str = "") -> str:

@@ -60,6 +60,7 @@ def upload_batch(
         wards=wards,
         boundary_set_id=boundary_set_id,
         now=utcnow(),
+        own_wards=who.wards if who.role == "councillor" else None,
     )
     _audit_upload(session, who.user, client, body.reports, results)
     return json_response(BatchResponse(results=results))
@@ -103,13 +104,16 @@ def _wire(row: models.Report | Row[Any], with_contact: bool) -> dict[str, Any]:
 @router.get("/mine", response_model=Page[ReportOut])
 def my_reports(
     who: CouncillorDep,
+    state: StateDep,
     session: SessionDep,
     since: str | None = None,
     cursor: str | None = None,
     limit: Limit = 500,
 ) -> Response:
     """Resident contact details stay in the AIM store: the app keeps its own copy."""
-    page = page_of_reports(session, [models.Report.author_id == who.user.id], since, cursor, limit)
+    page = page_of_reports(
+        session, state.token_key, [models.Report.author_id == who.user.id], since, cursor, limit
+    )
     return json_response(
         Page[ReportOut](
             items=[ReportOut.model_validate(_wire(r, with_contact=False)) for r in page.rows],
@@ -123,6 +127,7 @@ def my_reports(
 def all_reports(
     who: AnalystDep,
     client: ClientAddress,
+    state: StateDep,
     session: SessionDep,
     ward: WardCode = None,
     category: CategoryCode = None,
@@ -152,7 +157,7 @@ def all_reports(
         except ValueError as exc:
             raise ApiError(400, "invalid_request", str(exc), {"period": str(exc)}) from None
         filters += [models.Report.occurred_on >= span.start, models.Report.occurred_on < span.end]
-    page = page_of_reports(session, filters, since, cursor, limit)
+    page = page_of_reports(session, state.token_key, filters, since, cursor, limit)
     asked = {"ward": ward, "category": category, "status": status, "period": period}
     audit.record(
         session,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from wardapp.aimstore.deps import CouncillorDep, SessionDep, StateDep
+from wardapp.aimstore.deps import ClientAddress, CouncillorDep, SessionDep, SignedIn, StateDep
 from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.summaries import Context, area_summary, context, overview, ward_summary
 from wardapp.core.summary_schemas import AreaSummary, Overview, WardSummary
@@ -16,32 +16,51 @@ PeriodQuery = Annotated[
 
 
 def _context(state: StateDep, session: SessionDep) -> Context:
-    return context(
-        session,
-        state.settings.policy(),
-        state.wards.get(session),
-        state.today(),
-        state.summaries,
-    )
+    _, wards = state.wards.get(session)
+    return context(session, state.settings.policy(), wards, state.today(), state.publications)
+
+
+def _audited(state: StateDep, who: SignedIn, summary: str, period: str, client: str) -> None:
+    """Reads are how a summary is probed: the analyst sees upload, read, withdraw patterns."""
+    state.summary_reads.read(who.user.id, who.user.username, summary, period, client)
 
 
 @router.get("/wards/{code}", response_model=WardSummary)
 def ward(
-    code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
+    code: str,
+    period: PeriodQuery,
+    who: CouncillorDep,
+    state: StateDep,
+    session: SessionDep,
+    client: ClientAddress,
 ) -> Response:
-    """Not audited per reader: the answer holds nothing about any one report or person."""
-    return json_response(ward_summary(_context(state, session), code, period))
+    body = ward_summary(_context(state, session), code, period)
+    _audited(state, who, f"ward:{body.ward.code}", body.period, client)
+    return json_response(body)
 
 
 @router.get("/areas/{code}", response_model=AreaSummary)
 def area(
-    code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
+    code: str,
+    period: PeriodQuery,
+    who: CouncillorDep,
+    state: StateDep,
+    session: SessionDep,
+    client: ClientAddress,
 ) -> Response:
-    return json_response(area_summary(_context(state, session), code, period))
+    body = area_summary(_context(state, session), code, period)
+    _audited(state, who, f"area:{body.area.code}", body.period, client)
+    return json_response(body)
 
 
 @router.get("/overview", response_model=Overview)
 def every_ward(
-    period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
+    period: PeriodQuery,
+    who: CouncillorDep,
+    state: StateDep,
+    session: SessionDep,
+    client: ClientAddress,
 ) -> Response:
-    return json_response(overview(_context(state, session), period))
+    body = overview(_context(state, session), period)
+    _audited(state, who, "overview", body.period, client)
+    return json_response(body)
