@@ -1,18 +1,23 @@
-"""Differencing across every table the API publishes for one quarter.
+"""Differencing across every table the API publishes for one quarter, and over versions.
 
 Each ward's and each area's summary for the three months and the quarter, and the
 overview for each: an exact reader (an integer programme over the raw counts behind
-them) must not be able to pin down any number that is not shown.
+them) must not be able to pin down any number that is not shown. Then late reports by the
+reader, a republication, and every table again: the reader holds both versions and knows
+exactly what they added in between.
 """
 
 import random
+from collections import Counter
 from datetime import date
 from typing import Any
 
+import h3  # type: ignore[import-untyped]
 from fastapi.testclient import TestClient
 
+from tests.aimstore.conftest import Cli
 from tests.conftest import ReportMaker, UserMaker
-from tests.support.differencing import PublishedTable, recovered
+from tests.support.differencing import Change, PublishedTable, recovered
 from wardapp.core.wards import WardSet
 
 MONTHS = ["2026-07", "2026-08", "2026-09"]
@@ -24,9 +29,11 @@ def months_of(period: str) -> list[str]:
     return MONTHS if period == "2026-Q3" else [period]
 
 
-def table(name: str, wards: list[str], period: str, body: dict[str, Any]) -> PublishedTable:
+def table(
+    name: str, wards: list[str], period: str, body: dict[str, Any], cut: str = "1"
+) -> PublishedTable:
     return PublishedTable(
-        name=name,
+        name=f"{name}#{cut}",
         wards=wards,
         months=months_of(period),
         categories={c["code"]: c["count"] for c in body["categories"]},
@@ -36,6 +43,7 @@ def table(name: str, wards: list[str], period: str, body: dict[str, Any]) -> Pub
         hotspots={
             f["properties"]["cell"]: f["properties"]["count"] for f in body["hotspots"]["features"]
         },
+        cuts=dict.fromkeys(months_of(period), cut),
     )
 
 
@@ -43,9 +51,23 @@ def _reason(wire: str | None) -> str:
     return {None: "", "small": "fewer_than_min", "withheld": "withheld"}[wire]
 
 
-def test_no_hidden_count_can_be_worked_out_across_every_published_table(
+def random_reports(
+    make_report: ReportMaker, rng: random.Random, chosen: list[str], count: int
+) -> list[dict[str, Any]]:
+    return [
+        make_report(
+            rng.choice(chosen),
+            category=rng.choice(CATEGORIES),
+            occurred_on=f"{rng.choice(MONTHS)}-{rng.randint(1, 28):02d}",
+        )
+        for _ in range(count)
+    ]
+
+
+def set_up(
     client: TestClient, make_user: UserMaker, make_report: ReportMaker, wards: WardSet
-) -> None:
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Two areas of three wards, three councillors with 110 reports each over the quarter."""
     client.app.state.store.today = lambda: date(2026, 11, 27)  # type: ignore[attr-defined]
     rng = random.Random(9)
     chosen = [w.code for w in wards.wards[:6]]
@@ -55,20 +77,17 @@ def test_no_hidden_count_can_be_worked_out_across_every_published_table(
             f"/v1/admin/areas/{code}", json={"name": code, "wards": members}, headers=admin
         )
         assert put.status_code == 200, put.text
-    reporters = [make_user(f"cllr{i}") for i in range(3)]
+    reporters = [make_user(f"cllr{i}", wards=chosen) for i in range(3)]
     for who in reporters:
-        reports = [
-            make_report(
-                rng.choice(chosen),
-                category=rng.choice(CATEGORIES),
-                occurred_on=f"{rng.choice(MONTHS)}-{rng.randint(1, 28):02d}",
-            )
-            for _ in range(110)
-        ]
+        reports = random_reports(make_report, rng, chosen, 110)
         sent = client.post("/v1/reports/batch", json={"reports": reports}, headers=who)
         assert {r["status"] for r in sent.json()["results"]} == {"created"}
+    return chosen, reporters
 
-    reader = reporters[0]
+
+def read_everything(
+    client: TestClient, reader: dict[str, str], chosen: list[str], cut: str
+) -> list[PublishedTable]:
     tables: list[PublishedTable] = []
     for period in PERIODS:
         overview = client.get("/v1/summaries/overview", params={"period": period}, headers=reader)
@@ -82,17 +101,62 @@ def test_no_hidden_count_can_be_worked_out_across_every_published_table(
                 body["total"],
                 body["total_reason"],
             )
-            tables.append(table(f"{code}/{period}", [code], period, body))
+            assert body["version"] == int(cut)
+            tables.append(table(f"{code}/{period}", [code], period, body, cut))
         for area, members in (("east", chosen[:3]), ("west", chosen[3:])):
             body = client.get(
                 f"/v1/summaries/areas/{area}", params={"period": period}, headers=reader
             ).json()
-            tables.append(table(f"{area}/{period}", members, period, body))
-    hidden = [
+            tables.append(table(f"{area}/{period}", members, period, body, cut))
+    return tables
+
+
+def hidden_numbers(tables: list[PublishedTable]) -> list[tuple[str, str]]:
+    return [
         (t.name, code)
         for t in tables
         for code, count in [*t.categories.items(), ("total", t.total)]
         if count is None
     ]
-    assert len(hidden) > 20  # the data is sparse enough for suppression to matter
+
+
+def test_no_hidden_count_can_be_worked_out_across_every_published_table(
+    client: TestClient, make_user: UserMaker, make_report: ReportMaker, wards: WardSet
+) -> None:
+    chosen, reporters = set_up(client, make_user, make_report, wards)
+    tables = read_everything(client, reporters[0], chosen, "1")
+    assert len(hidden_numbers(tables)) > 20  # sparse enough for suppression to matter
     assert recovered(tables) == []
+
+
+def test_a_republished_quarter_gives_nothing_away_to_a_reader_who_added_reports(
+    client: TestClient,
+    make_user: UserMaker,
+    make_report: ReportMaker,
+    wards: WardSet,
+    cli: Cli,
+) -> None:
+    chosen, reporters = set_up(client, make_user, make_report, wards)
+    reader = reporters[0]
+    first = read_everything(client, reader, chosen, "1")
+    late = random_reports(make_report, random.Random(4), chosen, 40)
+    sent = client.post("/v1/reports/batch", json={"reports": late}, headers=reader)
+    assert {r["status"] for r in sent.json()["results"]} == {"created"}
+    code, out, err = cli("summaries", "republish", "--period", "2026-Q3")
+    assert code == 0, err
+    assert "published 2026-Q3 version 2" in out
+    second = read_everything(client, reader, chosen, "2")
+    assert first != second  # the late reports show in the new version
+    changes = []
+    for month in MONTHS:
+        added: Counter[tuple[str, str]] = Counter()
+        cells: Counter[tuple[str, str]] = Counter()
+        mine = [r for r in late if r["occurred_on"].startswith(month)]
+        located = wards.locate_many([(r["lat"], r["lon"]) for r in mine])
+        for report, ward in zip(mine, located, strict=True):
+            assert ward is not None
+            added[(ward.code, report["category"])] += 1
+            if report["category"] != "exploitation":  # sensitive: in no hot spot
+                cells[(ward.code, h3.latlng_to_cell(report["lat"], report["lon"], 8))] += 1
+        changes.append(Change(month, "1", "2", dict(added), dict(cells)))
+    assert recovered(first + second, changes=changes) == []

@@ -82,6 +82,11 @@ def recovered(
                 link[var("h", ward, month, cut, cell)] = -1.0
             link[var("rest", ward, month, cut)] = -1.0
             rows.append((link, 0, 0))
+    changes = list(changes)
+    own: dict[tuple[str, str, str, str], int] = {}  # the reader's additions in a bucket
+    for change in changes:
+        for (ward, code), n in change.added.items():
+            own[(ward, change.month, change.after, code)] = n
     for change in changes:  # after <= before + added: others may have withdrawn some
         for ward in wards:
             for code in categories:
@@ -94,7 +99,7 @@ def recovered(
                 before = var("h", ward, change.month, change.before, cell)
                 added = change.added_hexes.get((ward, cell), 0)
                 rows.append(({after: 1.0, before: -1.0}, -np.inf, added))
-    hidden: list[tuple[str, str, dict[int, float]]] = []
+    hidden: list[tuple[str, str, dict[int, float], int]] = []
     for table in tables:
         buckets = [(w, m, table.cut(m)) for w in table.wards for m in table.months]
         for code, count in table.categories.items():
@@ -102,11 +107,13 @@ def recovered(
             reason = table.category_reasons.get(code, "")
             rows.append((terms, *rules.interval(count, reason)))
             if count is None:
-                hidden.append((table.name, code, terms))
+                mine = sum(own.get((w, m, k, code), 0) for w, m, k in buckets)
+                hidden.append((table.name, code, terms, mine))
         total = {var("a", w, m, k, c): 1.0 for w, m, k in buckets for c in categories}
         rows.append((total, *rules.interval(table.total, table.total_reason)))
         if table.total is None:
-            hidden.append((table.name, "total", total))
+            mine = sum(own.get((w, m, k, c), 0) for w, m, k in buckets for c in categories)
+            hidden.append((table.name, "total", total, mine))
         for cell, count in table.hotspots.items():
             terms = {var("h", w, m, k, cell): 1.0 for w, m, k in buckets}
             low = max(count - rules.rounding // 2, rules.hex_min_reports)
@@ -120,15 +127,16 @@ def recovered(
     constraint = LinearConstraint(matrix.tocsr(), lower, upper)
     integral = np.ones(len(variables))
     found = []
-    for name, number, terms in hidden:
+    for name, number, terms, mine in hidden:
         objective = np.zeros(len(variables))
         for column in terms:
             objective[column] = 1.0
         low = _solve(objective, constraint, integral)
         high = -_solve(-objective, constraint, integral)
         # A withheld number pinned at 5 or more says nothing about a small count (the
-        # policy would have shown it, rounded); one pinned at 1-4 is a disclosure.
-        if round(low) == round(high) and round(low) < rules.min_count:
+        # policy would have shown it, rounded); one pinned at 1-4 is a disclosure, unless
+        # all of it is reports the reader added themselves.
+        if round(low) == round(high) and mine < round(low) < rules.min_count:
             found.append((name, number, round(low)))
     return found
 

@@ -16,6 +16,7 @@ reader, summary and period an hour), ``summary_republished`` (the period: its ve
 Commands run on the server record ``client="cli"`` and the operating-system account.
 """
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,10 +34,15 @@ def record(
     target: str | None = None,
     detail: dict[str, Any] | None = None,
     client: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Adds an audit row; ``client`` is where the request came from (address, or "cli")."""
+    """Adds an audit row; ``client`` is where the request came from (address, or "cli").
+
+    ``at`` is when it happened, where the row is written later (summary reads).
+    """
     session.add(
         AuditEntry(
+            **({"at": at} if at is not None else {}),
             event=event,
             actor_id=actor.id if actor else actor_id,
             actor=actor.username if actor else actor_name,

@@ -22,7 +22,7 @@ class SummaryReads:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
         self._lock = threading.Lock()
-        self._pending: list[tuple[int, str, str, str, str]] = []
+        self._pending: list[tuple[int, str, str, str, str, datetime]] = []
         self._seen: set[tuple[int, str, str, int]] = set()
         self._hour = -1
         self._wake = threading.Event()
@@ -30,7 +30,8 @@ class SummaryReads:
 
     def read(self, user_id: int, username: str, summary: str, period: str, client: str) -> None:
         """Note one read; the first of each reader, summary and period in an hour is kept."""
-        hour = int(datetime.now(UTC).timestamp() // 3600)
+        now = datetime.now(UTC)
+        hour = int(now.timestamp() // 3600)
         with self._lock:
             if hour != self._hour or len(self._seen) > _SEEN_LIMIT:
                 self._seen.clear()
@@ -39,7 +40,7 @@ class SummaryReads:
             if key in self._seen:
                 return
             self._seen.add(key)
-            self._pending.append((user_id, username, summary, period, client))
+            self._pending.append((user_id, username, summary, period, client, now))
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(target=self._run, name="summary-reads", daemon=True)
                 self._writer.start()
@@ -53,7 +54,7 @@ class SummaryReads:
             return 0
         try:
             with self._sessions() as session, session.begin():
-                for user_id, username, summary, period, client in rows:
+                for user_id, username, summary, period, client, at in rows:
                     audit.record(
                         session,
                         "summary_read",
@@ -62,6 +63,7 @@ class SummaryReads:
                         target=summary,
                         detail={"period": period},
                         client=client,
+                        at=at,
                     )
         except Exception:
             with self._lock:  # kept for the next try
