@@ -39,8 +39,9 @@ def test_rebuild_recounts_lost_aggregates(
     make_user: UserMaker,
     make_report: ReportMaker,
     engine: Engine,
+    wards: WardSet,
 ) -> None:
-    who = make_user("counted")
+    who = make_user("counted", wards=[wards.wards[0].code])
     reports = [make_report(category="asb") for _ in range(7)]
     sent = client.post("/v1/reports/batch", json={"reports": reports}, headers=who)
     assert sent.status_code == 200

@@ -9,7 +9,7 @@ from tests.support.seeded_store import BERWICK_HILLS, PARK_END, analyst_adds_act
 from wardapp.client.api import ServerTrouble
 from wardapp.client.profile import Profile
 from wardapp.client.summaries import SummaryUnavailable, summary_key
-from wardapp.core.periods import month_label, uk_today
+from wardapp.core.periods import month_label, parse_period, publication_day, uk_today
 from wardapp.core.summary_schemas import AreaSummary, WardSummary
 
 
@@ -60,8 +60,10 @@ def test_a_period_that_has_not_ended_is_refused_in_words(demo_profile: Profile) 
     this_month = month_label(today.year, today.month)
     with pytest.raises(SummaryUnavailable) as raised:
         demo_profile.summaries.ward(BERWICK_HILLS, this_month)
+    day = publication_day(parse_period(this_month))
     assert str(raised.value) == (
-        f"Summaries for {this_month} are published once it has ended; choose an earlier period."
+        f"Summaries for {this_month} are published on {day.day} {day:%B %Y}, once it has "
+        "ended and late reports are in; choose an earlier period."
     )
     assert demo_profile.cache.entry(summary_key("ward", BERWICK_HILLS, this_month)) is None
 

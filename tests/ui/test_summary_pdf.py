@@ -95,6 +95,8 @@ def make_summary(**changes: Any) -> WardSummary:
             "hotspot_min_reporters": 2,
             "h3_resolution": 8,
         },
+        "version": 2,
+        "published_at": "2026-11-06T00:00:41Z",
     }
     data.update(changes)
     return WardSummary.model_validate(data)
@@ -208,6 +210,9 @@ def test_the_pdf_is_one_page_with_what_a_ward_meeting_reads(exported: Path, tmp_
         "rounded to the nearest 5",
         "Categories with 1 to 4 reports are shown as “fewer than 5”",
         "at least 5 reports from at least 2 different people",
+        "not counting the person who reported most there",
+        "published 5 days after it ends and then stays as it is",
+        "Published 6 November 2026 (version 2",
         "never included",
         "Nothing here identifies a person or a household",
         "Last refreshed: 27 November 2026 at 11:59",  # UK time: GMT in November

@@ -106,7 +106,8 @@ def test_the_tab_opens_on_my_ward_for_last_month_with_charts_and_tables(
 
     assert view.heading.text() == f"Berwick Hills & Pallister, {period_in_words(last_month())}"
     assert view.total.text().startswith(f"Reports in {period_in_words(last_month())}: ")
-    assert view.status.text().startswith("Last refreshed: ")
+    assert view.status.text().startswith("Published ")  # the day the month was published
+    assert "Last refreshed: " in view.status.text()
     assert "copy kept on this computer" not in view.status.text()
     bars = view.category_chart.chart()
     assert bars.title() == f"Reports by category, {period_in_words(last_month())}"

@@ -143,14 +143,11 @@ def anonymisation_note(policy: PolicyOut) -> str:
         "Totals are counted from all reports and rounded on their own, so they may differ "
         "from the sum of the categories."
     )
-    people = (
-        f" from at least {policy.hotspot_min_reporters} different people"
-        if policy.hotspot_min_reporters > 1
-        else ""
-    )
+    parts.append(hotspot_rule(policy))
     parts.append(
-        f"Hot spots are areas of about {hexagon_area_words(policy.h3_resolution)} with at "
-        f"least {policy.hotspot_min_reports} reports{people}."
+        f"Each period is published {policy.publish_delay_days} days after it ends and then "
+        "stays as it is: reports sent later change it only if the partnership publishes a "
+        "new version."
     )
     parts.append("Sensitive categories (such as safeguarding concerns) are never included.")
     parts.append("Nothing here identifies a person or a household.")
@@ -167,6 +164,31 @@ def hexagon_area_words(resolution: int) -> str:
 
 def place_name(summary: WardSummary | AreaSummary) -> str:
     return summary.ward.name if isinstance(summary, WardSummary) else summary.area.name
+
+
+def hotspot_rule(policy: PolicyOut) -> str:
+    """The dominance rule in words: one person's cluster never makes a hot spot on its own."""
+    people = (
+        f" from at least {policy.hotspot_min_reporters} different people"
+        if policy.hotspot_min_reporters > 1
+        else ""
+    )
+    return (
+        f"Hot spots are areas of about {hexagon_area_words(policy.h3_resolution)} with at "
+        f"least {policy.hotspot_min_reports} reports{people}, not counting the person who "
+        "reported most there."
+    )
+
+
+def published_words(summary: WardSummary | AreaSummary) -> str:
+    """When the figures were published, and which version, as the AIM store says."""
+    if summary.published_at is None:
+        return "Published: not known"
+    local = summary.published_at.astimezone(UK)
+    text = f"Published {local.day} {MONTHS[local.month - 1]} {local.year}"
+    if summary.version > 1:
+        text += f" (version {summary.version}: the partnership published these figures again)"
+    return text
 
 
 def day_words(day: date) -> str:
@@ -337,6 +359,7 @@ class _Page:
         self.y += self.mm(2)
         self.text(total_words(self.summary), self.fonts.heading, x, text_width)
         self.text(self.hotspot_words(), self.fonts.body, x, text_width, max_lines=2)
+        self.text(published_words(self.summary), self.fonts.body, x, text_width, max_lines=2)
         self.text(refreshed_words(self.refreshed_at), self.fonts.body, x, text_width)
         self.y += self.mm(2)
         self.text("About these figures", self.fonts.bold, x, text_width)

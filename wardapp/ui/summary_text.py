@@ -22,7 +22,13 @@ from wardapp.core.summary_schemas import (
 )
 from wardapp.core.triage import PROGRESS_LABELS
 from wardapp.ui.summary_charts import hidden_words, period_in_words
-from wardapp.ui.summary_pdf import day_words, hexagon_area_words, refreshed_words
+from wardapp.ui.summary_pdf import (
+    day_words,
+    hexagon_area_words,
+    hotspot_rule,
+    published_words,
+    refreshed_words,
+)
 
 PERIOD_KINDS: tuple[tuple[str, str], ...] = (
     ("Month", "month"),
@@ -91,9 +97,16 @@ def period_choices(kind: str, today: date) -> list[tuple[str, str]]:
     return [(period_in_words(p.label), p.label) for p in latest_published(today, kind)]
 
 
-def refreshed_text(fetched_at: datetime, from_cache: bool, problem: str = "") -> str:
-    """ "Last refreshed: …" as on the PDF; an offline copy also says why and that it is one."""
+def refreshed_text(
+    fetched_at: datetime,
+    from_cache: bool,
+    problem: str = "",
+    summary: WardSummary | AreaSummary | None = None,
+) -> str:
+    """ "Published …. Last refreshed: …" as on the PDF; an offline copy says it is one."""
     text = refreshed_words(fetched_at)
+    if summary is not None:
+        text = f"{published_words(summary)}. {text}"
     if from_cache:
         reason = f"{problem} " if problem else ""
         text += f". {reason}This is the copy kept on this computer."
@@ -150,10 +163,7 @@ def overview_totals(overview: Overview) -> dict[str, dict[str, Any]]:
 def hotspot_features(summary: WardSummary | AreaSummary) -> dict[str, object]:
     """The summary's hexagons, each with its label and a tooltip that says what it means."""
     policy, period_text = summary.policy, period_in_words(summary.period)
-    rule = (
-        f"Hexagons are shown only where at least {policy.hotspot_min_reports} reports came "
-        f"from at least {policy.hotspot_min_reporters} different people."
-    )
+    rule = hotspot_rule(policy)
     features: Sequence[dict[str, object]] = summary.hotspots.get("features", [])
     marked = []
     for feature in features:

@@ -387,7 +387,9 @@ class WardSummaryView(QWidget):
             return
         self.review = review
         summary = review.summary
-        self.status.setText(refreshed_text(review.fetched_at, review.from_cache, review.problem))
+        self.status.setText(
+            refreshed_text(review.fetched_at, review.from_cache, review.problem, review.summary)
+        )
         self.heading.setText(f"{scope_name(summary)}, {period_in_words(summary.period)}")
         self.total.setText(total_words(summary))
         self.note.setText(anonymisation_note(summary.policy))
