@@ -98,11 +98,10 @@ def test_rotation_retires_each_token_that_leaves(
 def test_retrying_after_a_lost_reply_is_not_theft(
     client: TestClient, make_user: UserMaker, engine: Engine
 ) -> None:
-    """The laptop retries its old token, maybe twice: it stays signed in."""
+    """The laptop retries its old token once, soon after: it stays signed in."""
     make_user("cllr.flaky")
     first = sign_in(client, "cllr.flaky", device="flaky")["refresh_token"]
-    for _ in range(3):
-        assert refresh(client, first).status_code == 200  # replies lost on the way
+    assert refresh(client, first).status_code == 200  # the reply is lost on the way
     newest = refresh(client, first).json()
     assert refresh(client, newest["refresh_token"]).status_code == 200
     assert device_named(engine, "flaky").revoked_at is None

@@ -16,7 +16,7 @@ from wardapp.aimstore.accounts import add_user
 from wardapp.aimstore.app import create_app
 from wardapp.aimstore.models import utcnow
 from wardapp.aimstore.settings import AimStoreSettings
-from wardapp.aimstore.throttle import ThrottlePolicy
+from wardapp.aimstore.throttle import ThrottlePolicy, throttle_key
 
 WRONG = "not the password at all"
 
@@ -41,12 +41,18 @@ def attempt(client: TestClient, username: str, password: str = WRONG) -> httpx2.
     )
 
 
-def unlock(engine: Engine, username: str) -> None:
+def account_key(store: TestClient, username: str) -> str:
+    """Rows are keyed by an HMAC, never by the name as typed."""
+    signing_key: str = store.app.state.store.signing_key  # type: ignore[attr-defined]
+    return throttle_key(signing_key, "account", username)
+
+
+def unlock(store: TestClient, engine: Engine, username: str) -> None:
     """As if the lock had run out (tests do not sleep)."""
     with Session(engine) as session, session.begin():
         session.execute(
             update(models.SignInThrottle)
-            .where(models.SignInThrottle.username == username)
+            .where(models.SignInThrottle.username == account_key(store, username))
             .values(locked_until=utcnow() - timedelta(seconds=1))
         )
 
@@ -75,10 +81,10 @@ def test_other_accounts_are_not_affected(store: TestClient) -> None:
 def test_lock_ends_and_success_resets(store: TestClient, engine: Engine) -> None:
     for _ in range(3):
         attempt(store, "cllr.lock")
-    unlock(engine, "cllr.lock")
+    unlock(store, engine, "cllr.lock")
     assert attempt(store, "cllr.lock", PASSWORD).status_code == 200
     with Session(engine) as session:
-        assert session.get(models.SignInThrottle, "cllr.lock") is None
+        assert session.get(models.SignInThrottle, account_key(store, "cllr.lock")) is None
     # Counting starts again from nothing.
     for _ in range(2):
         assert_error(attempt(store, "cllr.lock"), 401)
@@ -90,7 +96,7 @@ def test_lock_grows_while_failures_go_on(store: TestClient, engine: Engine) -> N
         response = attempt(store, "cllr.lock")
     waits.append(int(response.headers["Retry-After"]))
     for _ in range(2):
-        unlock(engine, "cllr.lock")
+        unlock(store, engine, "cllr.lock")
         response = attempt(store, "cllr.lock")
         assert response.status_code == 429
         waits.append(int(response.headers["Retry-After"]))
@@ -115,7 +121,7 @@ def test_old_failures_are_forgotten(store: TestClient, engine: Engine) -> None:
         )
     assert_error(attempt(store, "cllr.lock"), 401)  # would be the third within 15 minutes
     with Session(engine) as session:
-        row = session.get(models.SignInThrottle, "cllr.lock")
+        row = session.get(models.SignInThrottle, account_key(store, "cllr.lock"))
         assert row is not None and row.failures == 1 and row.locked_until is None
 
 

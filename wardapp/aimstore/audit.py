@@ -13,7 +13,10 @@ the data), ``reports_uploaded`` (ids created, updated and withdrawn by one batch
 ``action_updated`` (action id: what changed), ``wards_loaded`` (boundary set version),
 ``summary_read`` (``ward:CODE``, ``area:CODE`` or ``overview``: the period; one row per
 reader, summary and period an hour), ``summary_republished`` (the period: its version).
-Commands run on the server record ``client="cli"`` and the operating-system account.
+``sign_in_failed`` names the account only when it exists (a password typed into the
+username box must not be kept); ``access_refused`` (a signed-in user's 403: the method and
+route template, their role and the role needed). Commands run on the server record
+``client="cli"`` and the operating-system account.
 """
 
 from datetime import datetime

@@ -118,9 +118,12 @@ def cmd_wards_list(args: argparse.Namespace, settings: AimStoreSettings, engine:
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
-    from wardapp.aimstore.seed import seed_demo
+    from wardapp.aimstore.seed import StoreNotEmpty, seed_demo
 
-    summary = seed_demo(engine)
+    try:
+        summary = seed_demo(engine)
+    except StoreNotEmpty as exc:
+        raise CommandError(str(exc)) from None
     print(summary)
 
 

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import models
+from wardapp.aimstore import audit, models
 from wardapp.aimstore.errors import forbidden, unauthorised
 from wardapp.aimstore.security import InvalidToken, read_access_token
 from wardapp.aimstore.state import StoreState
@@ -79,11 +79,27 @@ def signed_in(
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]
 
 
-def role_at_least(minimum: Role) -> Callable[[SignedIn], SignedIn]:
-    """Roles are ordered councillor < analyst < admin."""
+def role_at_least(minimum: Role) -> Callable[..., SignedIn]:
+    """Roles are ordered councillor < analyst < admin.
 
-    def check(who: SignedInDep) -> SignedIn:
+    A refusal is audited: a signed-in user trying routes beyond their role is probing (or
+    holds someone else's token), which an administrator should see.
+    """
+
+    def check(who: SignedInDep, session: SessionDep, request: Request) -> SignedIn:
         if ROLES.index(who.role) < ROLES.index(minimum):
+            route = request.scope.get("route")
+            # The route's template, never the raw path: nothing the caller typed is kept.
+            where = getattr(route, "path", "?")
+            audit.record(
+                session,
+                "access_refused",
+                actor=who.user,
+                target=f"{request.method} {where}"[:200],
+                detail={"role": who.role, "needs": minimum},
+                client=client_address(request),
+            )
+            session.commit()  # the request's transaction; it rolls back when the 403 leaves
             raise forbidden()
         return who
 

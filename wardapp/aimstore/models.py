@@ -94,8 +94,10 @@ class UserWard(Base):
 class Device(Base):
     """One signed-in device of a user, with the hashes of its refresh tokens.
 
-    The previous token stays usable until its successor is first used, so a reply lost in
-    transit (or a process killed mid-refresh) does not sign the user out.
+    The previous token is accepted once within a short grace period, so a reply lost in
+    transit (or a process killed mid-refresh) does not sign the user out. ``last_used_at``
+    is when the current token was issued (the grace starts there); ``created_at`` starts
+    the absolute lifetime of the sign-in.
     """
 
     __tablename__ = "devices"
@@ -123,7 +125,8 @@ class RetiredRefreshToken(Base):
 
 
 class SignInThrottle(Base):
-    """Failed sign-ins per account (not per address, so a shared office is not locked out)."""
+    """Failed sign-ins per account, address or device (throttle.py); ``username`` holds an
+    HMAC of which, never the name as typed."""
 
     __tablename__ = "sign_in_throttle"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)

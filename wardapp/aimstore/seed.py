@@ -14,7 +14,7 @@ from typing import Any
 
 from shapely import unary_union
 from shapely.geometry import Point
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import models
@@ -119,13 +119,33 @@ class Hotspot:
     centre: Point
 
 
+class StoreNotEmpty(ValueError):
+    """Demo accounts have published passwords: they never go into a store in use."""
+
+
+def _refuse_unless_empty(session: Session) -> None:
+    users = session.scalar(select(func.count()).select_from(models.User)) or 0
+    reports = session.scalar(select(func.count()).select_from(models.Report)) or 0
+    if users or reports:
+        raise StoreNotEmpty(
+            f"This store is not empty ({users} accounts, {reports} reports): seed-demo only "
+            "fills a new, empty store, because its demo accounts have published passwords. "
+            "Point DATABASE_URL at a new database for a demo."
+        )
+
+
 def seed_demo(engine: Engine, count: int = REPORT_COUNT, today: date | None = None) -> str:
-    """Adds demo accounts and reports, once; a store already seeded is left alone."""
+    """Adds demo accounts and reports to an empty store (the demo's own); refuses any other.
+
+    A store seeded before is left alone, so the app's embedded demo can call this at every
+    start. Raises StoreNotEmpty for a store with accounts or reports of its own.
+    """
     today = today or uk_today()
     rng = random.Random(2026)
     with Session(engine) as session, session.begin():
         if session.scalar(select(models.User.id).where(models.User.username == DEMO_USER)):
             return f"already seeded; sign in as {DEMO_USER} / {DEMO_PASSWORD}"
+        _refuse_unless_empty(session)
         boundary_set_id, wards = ActiveWards().get(session)
         by_name = {w.name: w for w in wards.wards}
         demo_wards = [by_name[n].code for n in DEMO_WARDS if n in by_name]

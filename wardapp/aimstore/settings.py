@@ -4,13 +4,15 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wardapp.core.anonymise import Policy
 
 _POLICY = Policy()  # the partnership's agreed defaults live with the policy itself
 CONFIG_FILE_VARIABLE = "WARDAPP_AIMSTORE_CONFIG"
+# HS256 keys shorter than its 32-byte hash can be guessed offline from any one access token.
+MIN_SECRET_KEY_BYTES = 32
 ENV_PREFIX = "WARDAPP_AIMSTORE_"
 
 
@@ -34,6 +36,20 @@ class AimStoreSettings(BaseSettings):
     )
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=60, ge=1, le=365)
+    refresh_grace_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="A refresh token just replaced is accepted once more within this time "
+        "(a reply lost in transit); any other reuse signs the device out.",
+    )
+    session_max_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="A device signs in with its password again after this many days, "
+        "however often it refreshes.",
+    )
     max_body_bytes: int = Field(
         default=4_000_000, ge=10_000, description="Larger request bodies are refused (413)."
     )
@@ -54,6 +70,12 @@ class AimStoreSettings(BaseSettings):
     )
     sign_in_max_lock_seconds: int = Field(
         default=3600, ge=1, le=7 * 24 * 3600, description="The longest a lock grows to."
+    )
+    sign_in_address_max_failures: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins in the window, to any accounts, that lock one address.",
     )
     summary_min_count: int = Field(
         default=_POLICY.min_count, ge=2, le=100, description="Counts below this are not shown."
@@ -82,6 +104,16 @@ class AimStoreSettings(BaseSettings):
         le=8,
         description="H3 resolution of hot spots (8 is about 0.7 km2; smaller is coarser).",
     )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_KEY_BYTES} bytes; "
+                "make one with `openssl rand -base64 48`, or leave it unset"
+            )
+        return value
 
     def policy(self) -> Policy:
         return Policy(

@@ -46,6 +46,14 @@ class StoreState:
     def refresh_lifetime(self) -> timedelta:
         return timedelta(days=self.settings.refresh_token_days)
 
+    @property
+    def refresh_grace(self) -> timedelta:
+        return timedelta(seconds=self.settings.refresh_grace_seconds)
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(days=self.settings.session_max_days)
+
 
 # A taxonomy version is written once with its categories and never changed (a change is a new
 # version), so each database's versions are read once per process. The key holds the version's

@@ -132,8 +132,13 @@ class AimStoreApi:
             raise Refused(response.status_code, _message(response))
         return response.json() if response.content else None
 
-    def sign_in(self, username: str, password: str, device_name: str) -> TokenResponse:
+    def sign_in(
+        self, username: str, password: str, device_name: str, device_token: str | None = None
+    ) -> TokenResponse:
+        """``device_token``: this device's last refresh token, which passes a lock others caused."""
         body = {"username": username, "password": password, "device_name": device_name}
+        if device_token:
+            body["device_token"] = device_token
         return TokenResponse.model_validate(self._call("POST", "/v1/auth/token", json=body))
 
     def refresh(self, refresh_token: str) -> TokenResponse:

@@ -46,10 +46,13 @@ class Authenticator:
         self.api = api
         self.vault = vault
         self.clock = clock
+        # The refresh token of a sign-in the store ended: sent with the next password sign-in
+        # so that this device gets through a lock someone else caused on the account.
+        self._ended_token: str | None = None
 
     def sign_in(self, username: str, password: str, device_name: str) -> dict[str, Any]:
         try:
-            answer = self.api.sign_in(username, password, device_name)
+            answer = self.api.sign_in(username, password, device_name, self._ended_token)
         except Unauthorised as exc:
             raise SignInFailed(str(exc)) from None
         except Unreachable as exc:
@@ -60,6 +63,7 @@ class Authenticator:
             ) from None
         except Refused as exc:
             raise SignInFailed(exc.message) from None
+        self._ended_token = None
         return self._keep(answer.model_dump())
 
     def _keep(self, answer: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +97,7 @@ class Authenticator:
         try:
             answer = self.api.refresh(tokens["refresh_token"])
         except Unauthorised:
+            self._ended_token = str(tokens["refresh_token"])
             self.vault.forget_tokens()
             raise NotSignedIn(
                 "Your sign-in has ended; sign in again. Unsent reports are kept."

@@ -40,6 +40,9 @@ class TokenRequest(BaseModel):
         str, StringConstraints(strip_whitespace=False, min_length=1, max_length=256)
     ]
     device_name: PlainText = Field(min_length=1, max_length=120)
+    # The device's last refresh token, if it has one (also one that has run out): proof of a
+    # device that signed in before, which lets it through a lock others caused on the account.
+    device_token: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class RefreshRequest(BaseModel):

@@ -1,9 +1,11 @@
 """Sign-in, token refresh and sign-out, one device at a time.
 
-Refresh tokens rotate on every use. The token just used stays usable as "previous" until
-its successor is used, so a reply lost in transit does not sign the user out. Every token
-that leaves a device is remembered as retired: presenting one again means a copy exists
-elsewhere, so the device is revoked (theft detection).
+Refresh tokens rotate on every use. The token just replaced is accepted once more within a
+short grace period, so a reply lost in transit does not sign the user out. Every token
+that leaves a device is remembered as retired: presenting one again, or presenting the
+replaced one after its grace, means a copy exists elsewhere, so the device is revoked
+(theft detection). However often it refreshes, a device signs in with its password again
+after ``SESSION_MAX_DAYS``.
 """
 
 from fastapi import APIRouter, Response
@@ -27,6 +29,7 @@ from wardapp.core.schemas import RefreshRequest, TokenRequest, TokenResponse, Us
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 REUSED = "refresh token reused"
+SIGNED_IN_AGAIN = "signed in again"
 
 
 def _tokens(
@@ -34,8 +37,10 @@ def _tokens(
 ) -> TokenResponse:
     refresh = new_refresh_token()
     device.refresh_hash = token_digest(refresh)
-    device.last_used_at = utcnow()
-    device.expires_at = device.last_used_at + state.refresh_lifetime
+    device.last_used_at = utcnow()  # also when this token was issued: its grace starts here
+    device.expires_at = min(
+        device.last_used_at + state.refresh_lifetime, device.created_at + state.session_lifetime
+    )
     session.flush()
     wards = sorted(
         session.scalars(select(models.UserWard.ward_code).where(models.UserWard.user_id == user.id))
@@ -51,12 +56,12 @@ def _tokens(
     )
 
 
-def _locked(seconds: int) -> ApiError:
+def _locked(seconds: int, scope: str) -> ApiError:
     minutes = max(1, round(seconds / 60))
     error = ApiError(
         429,
         "too_many_attempts",
-        "Too many failed sign-ins for this account. "
+        f"Too many failed sign-ins {scope}. "
         f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
     )
     error.headers["Retry-After"] = str(seconds)
@@ -82,36 +87,92 @@ def sign_in(body: TokenRequest, state: StateDep, client: ClientAddress) -> Token
         return outcome
 
 
+def _device_holding(
+    session: Session, token: str | None, user: models.User | None
+) -> models.Device | None:
+    """The user's device that was given ``token``, still signed in or run out, not revoked."""
+    if token is None or user is None:
+        return None
+    digest = token_digest(token)
+    return session.scalar(
+        select(models.Device)
+        .where(
+            (models.Device.refresh_hash == digest)
+            | (models.Device.previous_refresh_hash == digest),
+            models.Device.user_id == user.id,
+            models.Device.revoked_at.is_(None),
+        )
+        .with_for_update()
+    )
+
+
+def _limits(
+    state: StoreState, username: str, client: str, device: models.Device | None
+) -> list[throttle.Limit]:
+    """A known device has a limit of its own instead of its account's and address's."""
+    policy = throttle.ThrottlePolicy.from_settings(state.settings)
+    key = state.signing_key
+    if device is not None:
+        return [
+            throttle.Limit(
+                throttle.throttle_key(key, "device", str(device.id)), policy, "on this device"
+            )
+        ]
+    return [
+        throttle.Limit(throttle.throttle_key(key, "account", username), policy, "for this account"),
+        throttle.Limit(
+            throttle.throttle_key(key, "address", client),
+            throttle.ThrottlePolicy.for_addresses(state.settings),
+            "from this network address",
+        ),
+    ]
+
+
 def _sign_in(
     body: TokenRequest, state: StoreState, session: Session, client: str
 ) -> TokenResponse | ApiError:
     now = utcnow()
+    user = session.scalar(select(models.User).where(models.User.username == body.username))
 
     def failed(reason: str) -> None:
+        # Only a real account's name is kept: an unknown one may be a password mistyped.
         audit.record(
             session,
             "sign_in_failed",
-            actor_name=body.username[:64],
+            actor_name=user.username if user else None,
             detail={"reason": reason, "device_name": body.device_name},
             client=client,
         )
 
-    wait = throttle.seconds_locked(session, body.username, now)
-    if wait is not None:
-        # Refused before the password is looked at: even the right one waits out the lock.
-        failed("locked")
-        return _locked(wait)
-    user = session.scalar(select(models.User).where(models.User.username == body.username))
+    old_device = _device_holding(session, body.device_token, user)
+    limits = _limits(state, body.username, client, old_device)
+    for limit in limits:
+        wait = throttle.seconds_locked(session, limit.key, now)
+        if wait is not None:
+            # Refused before the password is looked at: even the right one waits out the lock.
+            # Not counted either, so tries during a lock never make it longer.
+            failed("locked")
+            return _locked(wait, limit.scope)
+    # Unknown names are checked against a dummy hash: as slow as a real check.
     ok = verify_password(user.password_hash if user else None, body.password)
     if user is None or not ok or user.disabled:
-        failed("bad password" if user is None or not ok else "disabled")
-        policy = throttle.ThrottlePolicy.from_settings(state.settings)
-        locked_for = throttle.record_failure(session, body.username, policy, now)
-        if locked_for is not None:
-            return _locked(locked_for)
+        failed("unknown username" if user is None else "disabled" if ok else "bad password")
+        started = [
+            (seconds, limit.scope)
+            for limit in limits
+            if (seconds := throttle.record_failure(session, limit.key, limit.policy, now))
+        ]
+        if started:
+            return _locked(*started[0])
         return unauthorised("The username or password is not right.")
-    throttle.clear(session, body.username)
-    device = models.Device(user_id=user.id, name=body.device_name, refresh_hash="", expires_at=now)
+    for limit in limits[:1]:  # the account's or device's count; an address's runs its course
+        throttle.clear(session, limit.key)
+    if old_device is not None:
+        old_device.revoked_at = now
+        old_device.revoked_reason = SIGNED_IN_AGAIN
+    device = models.Device(
+        user_id=user.id, name=body.device_name, refresh_hash="", created_at=now, expires_at=now
+    )
     session.add(device)
     tokens = _tokens(state, session, user, device)
     audit.record(
@@ -129,16 +190,8 @@ def _retire(session: Session, token_hash: str | None, device: models.Device) -> 
         session.add(models.RetiredRefreshToken(token_hash=token_hash, device_id=device.id))
 
 
-def _revoke_for_reuse(session: Session, digest: str, client: str) -> None:
-    """A retired token came back: whoever holds the device's live token may be a thief."""
-    retired = session.get(models.RetiredRefreshToken, digest)
-    if retired is None:
-        return
-    device = session.scalar(
-        select(models.Device).where(models.Device.id == retired.device_id).with_for_update()
-    )
-    if device is None or device.revoked_at is not None:
-        return
+def _revoke(session: Session, device: models.Device, client: str) -> None:
+    """Whoever holds the device's live token may be a thief: the device is cut off."""
     device.revoked_at = utcnow()
     device.revoked_reason = REUSED
     owner = session.get(models.User, device.user_id)
@@ -151,9 +204,21 @@ def _revoke_for_reuse(session: Session, digest: str, client: str) -> None:
     )
 
 
+def _revoke_for_reuse(session: Session, digest: str, client: str) -> None:
+    """A retired token came back."""
+    retired = session.get(models.RetiredRefreshToken, digest)
+    if retired is None:
+        return
+    device = session.scalar(
+        select(models.Device).where(models.Device.id == retired.device_id).with_for_update()
+    )
+    if device is not None and device.revoked_at is None:
+        _revoke(session, device, client)
+
+
 @router.post("/refresh", response_model=TokenResponse)
 def refresh(body: RefreshRequest, state: StateDep, client: ClientAddress) -> TokenResponse:
-    """Rotates the refresh token; the one before stays usable until the new one is used."""
+    """Rotates the refresh token; the one replaced is accepted once within the grace period."""
     with state.sessions() as session:
         with session.begin():
             outcome = _refresh(body, state, session, client)
@@ -177,7 +242,12 @@ def _refresh(
     if device is None:
         _revoke_for_reuse(session, digest, client)
         return ended
-    if device.revoked_at is not None or device.expires_at <= utcnow():
+    now = utcnow()
+    if (
+        device.revoked_at is not None
+        or device.expires_at <= now
+        or device.created_at + state.session_lifetime <= now
+    ):
         return ended
     user = session.get(models.User, device.user_id)
     if user is None or user.disabled:
@@ -186,10 +256,16 @@ def _refresh(
         # The current token was used, so its predecessor has done its job and leaves.
         _retire(session, device.previous_refresh_hash, device)
         device.previous_refresh_hash = digest
+    elif now - device.last_used_at > state.refresh_grace:
+        # The replaced token, long after its successor was issued: not a lost reply.
+        _revoke(session, device, client)
+        return ended
     else:
-        # The previous token came back: the reply carrying its successor was lost, and that
-        # successor is replaced (and retired) now.
+        # The replaced token came back once, soon: the reply carrying its successor was
+        # lost. Both leave now; the one use is spent.
         _retire(session, device.refresh_hash, device)
+        _retire(session, digest, device)
+        device.previous_refresh_hash = None
     return _tokens(state, session, user, device)
 
 

@@ -1,0 +1,52 @@
+"""The app gets a councillor back in while someone else keeps failing their sign-in.
+
+Against a real store process: the laptop's sign-in runs out, an attacker has locked the
+account, and the councillor's password sign-in on that laptop still works, because the app
+sends the refresh token the store ended along with it.
+"""
+
+import pytest
+import requests
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from tests.support.live_store import COUNCILLOR, PASSWORD, LiveStore
+from wardapp.aimstore import models
+from wardapp.aimstore.db import make_engine
+from wardapp.aimstore.models import utcnow
+from wardapp.client.errors import NotSignedIn
+from wardapp.client.profile import Profile
+
+
+def lock_account(store: LiveStore) -> None:
+    for _ in range(5):
+        requests.post(
+            store.url + "/v1/auth/token",
+            json={"username": COUNCILLOR, "password": "a wrong guess", "device_name": "x"},
+            timeout=10,
+        )
+    refused = requests.post(
+        store.url + "/v1/auth/token",
+        json={"username": COUNCILLOR, "password": PASSWORD, "device_name": "elsewhere"},
+        timeout=10,
+    )
+    assert refused.status_code == 429
+
+
+def end_every_sign_in(store: LiveStore) -> None:
+    engine = make_engine(f"sqlite:///{store.db_path}")
+    with Session(engine) as session, session.begin():
+        session.execute(update(models.Device).values(expires_at=utcnow()))
+    engine.dispose()
+
+
+def test_laptop_signs_in_through_a_lock_others_caused(
+    signed_in_profile: Profile, live_store: LiveStore
+) -> None:
+    end_every_sign_in(live_store)
+    lock_account(live_store)
+    with pytest.raises(NotSignedIn):
+        signed_in_profile.auth.refresh()
+    user = signed_in_profile.sign_in(COUNCILLOR, PASSWORD, "test laptop")
+    assert user["username"] == COUNCILLOR
+    assert signed_in_profile.auth.refresh()  # the new sign-in works as usual
