@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from wardapp.client.api import AimStoreApi, check_server_url
+from wardapp.client.api import check_server_url
 from wardapp.client.errors import UnsafeServerUrl
 from wardapp.client.scheduler import MAX_DELAY_S, backoff_delay
 
@@ -28,11 +28,6 @@ def test_accepted_server_addresses(url: str) -> None:
 def test_plain_http_beyond_this_computer_is_refused(url: str) -> None:
     with pytest.raises(UnsafeServerUrl, match="https://"):
         check_server_url(url)
-
-
-def test_tls_verification_is_always_on() -> None:
-    assert AimStoreApi("https://aim.example.org").session.verify is True
-    assert AimStoreApi("https://aim.example.org", "/etc/ca.pem").session.verify == "/etc/ca.pem"
 
 
 def test_backoff_grows_is_capped_jittered_and_honours_retry_after() -> None:
