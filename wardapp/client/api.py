@@ -7,12 +7,15 @@ carries a password, tokens or residents' contact details, and a redirect could s
 again, past the address checks, to any host and in clear.
 """
 
+import contextlib
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from urllib3.util import parse_url
 from urllib3.util.retry import Retry
 
 from wardapp import __version__
@@ -31,7 +34,8 @@ from wardapp.core.taxonomy import Taxonomy
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0
-SHOWN_ADDRESS_CHARS = 200  # of a redirect's target, in the message
+SHOWN_ADDRESS_CHARS = 200  # of an address, in a message
+_AMBIGUOUS = re.compile(r"[\s\\\x00-\x1f\x7f]")  # whitespace, backslash, control characters
 
 
 class Unreachable(Exception):
@@ -62,16 +66,42 @@ class Redirected(Refused):
     """3xx: the store's address answered with a redirect, which is not followed."""
 
 
+def url_host(url: str) -> str | None:
+    """The host a request to ``url`` would reach; None for an address that is ambiguous.
+
+    The checks here read an address with urlsplit, but urllib3 makes the connection: an
+    address they read differently (``http://elsewhere\\@127.0.0.1``), or one that names a
+    user (``https://aim.example.org@elsewhere``), spaces or control characters, could pass
+    for one host and reach another, so it has no host at all.
+    """
+    if _AMBIGUOUS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        theirs = parse_url(url).host
+    except ValueError:  # a malformed address, such as an unclosed [
+        return None
+    ours = parts.hostname
+    if not ours or "@" in parts.netloc or theirs is None:
+        return None
+    spellings = {ours}
+    with contextlib.suppress(UnicodeError):  # urllib3 connects to bücher.example as xn--…
+        spellings.add(ours.encode("idna").decode("ascii"))
+    return ours if theirs.strip("[]").lower() in spellings else None
+
+
 def check_server_url(url: str) -> str:
     """HTTPS anywhere; plain HTTP only to this machine (demo mode and tests)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "https" and parts.hostname:
-        return url.strip().rstrip("/")
-    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
-        return url.strip().rstrip("/")
+    url = url.strip()
+    host = url_host(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme if host and not (parts.query or parts.fragment) else ""
+    if scheme == "https" or (scheme == "http" and host and is_loopback(host)):
+        return url.rstrip("/")
+    shown = "".join(ch for ch in url if ch.isprintable())[:SHOWN_ADDRESS_CHARS]
     raise UnsafeServerUrl(
-        f"'{url}' is not a safe AIM store address: use https://, or http:// only for this "
-        "computer (127.0.0.1 or localhost)."
+        f"'{shown}' is not a safe AIM store address: use https://, or http:// only for this "
+        "computer (127.0.0.1 or localhost), with no user name, spaces or backslashes in it."
     )
 
 

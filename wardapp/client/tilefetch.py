@@ -19,7 +19,7 @@ import requests
 from urllib3.util.retry import Retry
 
 from wardapp import __version__
-from wardapp.client.api import is_loopback
+from wardapp.client.api import is_loopback, url_host
 from wardapp.client.errors import ClientError
 from wardapp.client.mbtiles import content_type
 from wardapp.client.tilecache import TileCache
@@ -93,18 +93,18 @@ def check_tile_url(template: str) -> str:
             "The map server's address must contain {z}, {x} and {y} (and nothing else in "
             "curly brackets except {s}), for example https://tiles.example.org/{z}/{x}/{y}.png"
         )
-    try:
-        parts = urlsplit(template.replace("{s}", "a"))
-        host = parts.hostname or ""
-    except ValueError:  # such as an unclosed [ in the address
-        parts, host = urlsplit(""), ""
-    if parts.scheme == "https" and host and "{" not in host:
+    example = template.replace("{s}", "a")
+    host = url_host(example) or ""  # none for an address parsers could read differently
+    scheme = urlsplit(example).scheme if host else ""
+    if scheme == "https" and "{" not in host:
         return template
-    if parts.scheme == "http" and host and is_loopback(host):
+    if scheme == "http" and is_loopback(host):
         return template
+    shown = "".join(ch for ch in template if ch.isprintable())
     raise TileServerInvalid(
-        f"“{template}” cannot be used as a map server: its address must start with https:// "
-        "(plain http:// is only allowed for this computer)."
+        f"“{shown}” cannot be used as a map server: its address must start with https:// "
+        "(plain http:// is only allowed for this computer), with no user name, spaces or "
+        "backslashes in it."
     )
 
 
