@@ -36,7 +36,7 @@ def test_a_new_profile_folder_is_readable_by_its_owner_only(tmp_path: Path) -> N
 
 
 @posix_only
-@pytest.mark.parametrize("loose", [0o755, 0o777, 0o750])
+@pytest.mark.parametrize("loose", [0o755, 0o777])
 def test_a_loose_profile_folder_is_tightened_when_opened(tmp_path: Path, loose: int) -> None:
     folder = tmp_path / "profile"
     Profile.open(folder, URL, passphrase=PASSPHRASE).close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.loopback import LocalAuthority, LoopbackServer
+from tests.support.loopback import ConnectProxy, LocalAuthority, LoopbackServer
 from wardapp.client.api import AimStoreApi, Unreachable
 from wardapp.client.tls import CertificateFileUnusable, trust_context
 
@@ -107,6 +107,25 @@ def test_without_a_certificate_file_the_system_store_is_used(
     """On Linux the system store is OpenSSL's, which SSL_CERT_FILE names (not certifi's)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(authority.bundle))
     fetch(server.url)
+
+
+def test_through_a_proxy_the_same_certificates_are_trusted(
+    server: LoopbackServer,
+    authority: LocalAuthority,
+    stranger: LocalAuthority,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HTTPS_PROXY, which managed machines need, is still used, and changes no check."""
+    proxy = ConnectProxy()
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    try:
+        fetch(server.url, authority.bundle)
+        assert proxy.tunnels == [f"127.0.0.1:{server.port}"]
+        refused(server.url, stranger.bundle)
+        refused(server.url)
+    finally:
+        proxy.stop()
 
 
 def test_a_certificate_for_another_name_is_refused(

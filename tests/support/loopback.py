@@ -6,6 +6,9 @@ TLS servers carry a certificate from a certificate authority made for the test (
 which no computer trusts unless told to.
 """
 
+import contextlib
+import select
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -133,3 +136,46 @@ class LocalAuthority:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         cert.configure_cert(context)
         return context
+
+
+class ConnectProxy:
+    """An HTTP proxy on loopback that tunnels CONNECT, as a managed network's proxy does;
+    ``tunnels`` lists the host:port of each tunnel asked for."""
+
+    def __init__(self) -> None:
+        self.tunnels: list[str] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        with contextlib.suppress(OSError), client:  # a refused handshake resets the tunnel
+            head = b""
+            while b"\r\n\r\n" not in head and (chunk := client.recv(4096)):
+                head += chunk
+            target = head.split(b"\r\n")[0].split()[1].decode()
+            self.tunnels.append(target)
+            host, port = target.rsplit(":", 1)
+            with socket.create_connection((host, int(port))) as upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                ends = {client: upstream, upstream: client}
+                while ready := select.select(list(ends), [], [], 5)[0]:
+                    for end in ready:
+                        data = end.recv(65536)
+                        if not data:
+                            return
+                        ends[end].sendall(data)
+
+    def stop(self) -> None:
+        self._listener.close()
