@@ -2,20 +2,25 @@
 
 Every failure becomes one of a few exceptions the sync engine can decide on; nothing here
 retries beyond urllib3's short, jittered retries of a request that is safe to repeat (all
-of ours are: the batch upload is idempotent).
+of ours are: the batch upload is idempotent). Redirects are never followed: a request
+carries a password, tokens or residents' contact details, and a redirect could send it
+again, past the address checks, to any host and in clear.
 """
 
+import contextlib
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
+from urllib3.util import parse_url
 from urllib3.util.retry import Retry
 
 from wardapp import __version__
 from wardapp.client.errors import UnsafeServerUrl
+from wardapp.client.tls import CertificateFileUnusable, VerifiedAdapter, trust_context
 from wardapp.core.schemas import (
     PAGE_MAX,
     BatchResponse,
@@ -29,6 +34,8 @@ from wardapp.core.taxonomy import Taxonomy
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0
+SHOWN_ADDRESS_CHARS = 200  # of an address, in a message
+_AMBIGUOUS = re.compile(r"[\s\\\x00-\x1f\x7f]")  # whitespace, backslash, control characters
 
 
 class Unreachable(Exception):
@@ -55,16 +62,46 @@ class Refused(Exception):
     message: str
 
 
+class Redirected(Refused):
+    """3xx: the store's address answered with a redirect, which is not followed."""
+
+
+def url_host(url: str) -> str | None:
+    """The host a request to ``url`` would reach; None for an address that is ambiguous.
+
+    The checks here read an address with urlsplit, but urllib3 makes the connection: an
+    address they read differently (``http://elsewhere\\@127.0.0.1``), or one that names a
+    user (``https://aim.example.org@elsewhere``), spaces or control characters, could pass
+    for one host and reach another, so it has no host at all.
+    """
+    if _AMBIGUOUS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        theirs = parse_url(url).host
+    except ValueError:  # a malformed address, such as an unclosed [
+        return None
+    ours = parts.hostname
+    if not ours or "@" in parts.netloc or theirs is None:
+        return None
+    spellings = {ours}
+    with contextlib.suppress(UnicodeError):  # urllib3 connects to bücher.example as xn--…
+        spellings.add(ours.encode("idna").decode("ascii"))
+    return ours if theirs.strip("[]").lower() in spellings else None
+
+
 def check_server_url(url: str) -> str:
     """HTTPS anywhere; plain HTTP only to this machine (demo mode and tests)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "https" and parts.hostname:
-        return url.strip().rstrip("/")
-    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
-        return url.strip().rstrip("/")
+    url = url.strip()
+    host = url_host(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme if host and not (parts.query or parts.fragment) else ""
+    if scheme == "https" or (scheme == "http" and host and is_loopback(host)):
+        return url.rstrip("/")
+    shown = "".join(ch for ch in url if ch.isprintable())[:SHOWN_ADDRESS_CHARS]
     raise UnsafeServerUrl(
-        f"'{url}' is not a safe AIM store address: use https://, or http:// only for this "
-        "computer (127.0.0.1 or localhost)."
+        f"'{shown}' is not a safe AIM store address: use https://, or http:// only for this "
+        "computer (127.0.0.1 or localhost), with no user name, spaces or backslashes in it."
     )
 
 
@@ -89,7 +126,6 @@ class AimStoreApi:
     def __init__(self, base_url: str, ca_bundle: str | None = None) -> None:
         self.base_url = check_server_url(base_url)
         self.session = requests.Session()
-        self.session.verify = ca_bundle or True  # never False: no option turns TLS checks off
         self.session.headers["User-Agent"] = f"wardapp/{__version__}"
         retries = Retry(
             total=2,
@@ -101,7 +137,14 @@ class AimStoreApi:
             allowed_methods=None,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=retries)
+        # A certificate file that cannot be read leaves the profile usable offline; every
+        # request then says why instead of being sent with other checks.
+        self.trust_problem: str | None = None
+        try:
+            context = trust_context(ca_bundle)
+        except CertificateFileUnusable as exc:
+            self.trust_problem, context = str(exc), trust_context(None)
+        adapter = VerifiedAdapter(context, pool_connections=2, pool_maxsize=4, max_retries=retries)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
 
@@ -109,6 +152,8 @@ class AimStoreApi:
         self.session.close()
 
     def _call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        if self.trust_problem is not None:
+            raise Unreachable(self.trust_problem)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
             response = self.session.request(
@@ -116,6 +161,7 @@ class AimStoreApi:
                 self.base_url + path,
                 headers=headers,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                allow_redirects=False,
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:
@@ -124,6 +170,8 @@ class AimStoreApi:
             raise Unreachable(
                 f"The AIM store could not be reached ({type(exc).__name__})."
             ) from exc
+        if 300 <= response.status_code < 400:
+            raise Redirected(response.status_code, _redirect_message(response))
         if response.status_code == 401:
             raise Unauthorised(_message(response))
         if response.status_code == 429 or response.status_code >= 500:
@@ -200,3 +248,20 @@ def _message(response: requests.Response) -> str:
         return str(body.get("message") or body)
     except ValueError:
         return f"HTTP {response.status_code}"
+
+
+def _redirect_message(response: requests.Response) -> str:
+    """Where the redirect pointed, printable and short, and what the councillor can do."""
+    location = response.headers.get("Location")
+    if not location:
+        return (
+            f"The AIM store answered with a redirect (HTTP {response.status_code}); "
+            "check the store's address in Settings."
+        )
+    target = "".join(ch for ch in urljoin(response.url, location) if ch.isprintable())
+    if len(target) > SHOWN_ADDRESS_CHARS:
+        target = target[:SHOWN_ADDRESS_CHARS] + "…"
+    return (
+        f"The AIM store answered with a redirect to {target}; "
+        "check the store's address in Settings."
+    )

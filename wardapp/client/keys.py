@@ -15,10 +15,13 @@ import keyring
 import keyring.errors
 from argon2.low_level import Type, hash_secret_raw
 
-from wardapp.client.errors import KeyMissing, KeyringUnavailable
+from wardapp.client.errors import ClientError, KeyMissing, KeyringUnavailable
 
 SERVICE = "wardapp"
 KEY_BYTES = 32
+# Argon2id slows each guess, but a passphrase short enough to guess quickly still falls to a
+# stolen laptop's copy of the database; only new passphrases are held to this.
+MIN_PASSPHRASE_CHARS = 12
 _INSECURE = {"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"}
 _PLAINTEXT = {"keyrings.alt.file.PlaintextKeyring"}
 
@@ -43,6 +46,20 @@ def check_keyring() -> str:
             "macOS Keychain), or open the profile with a passphrase instead."
         )
     return name
+
+
+class PassphraseTooShort(ClientError):
+    """A new profile's passphrase is too short to protect it; the message says what to do."""
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """Raises PassphraseTooShort unless the passphrase (spaces at its ends not counted) is
+    long enough to protect a profile on a laptop that may be lost."""
+    if len(passphrase.strip()) < MIN_PASSPHRASE_CHARS:
+        raise PassphraseTooShort(
+            f"The passphrase must be at least {MIN_PASSPHRASE_CHARS} characters long. "
+            "Choose a longer one: a few unrelated words are easy to remember and hard to guess."
+        )
 
 
 class ProfileSecrets:

@@ -20,7 +20,8 @@ from wardapp.client.api import AimStoreApi, Unreachable, check_server_url
 from wardapp.client.auth import Authenticator, StoreTokenVault, TokenVault
 from wardapp.client.cache import Cache
 from wardapp.client.errors import ProfileMissing, ReportRefused, StoreUnreadable
-from wardapp.client.keys import ProfileSecrets, passphrase_key
+from wardapp.client.keys import ProfileSecrets, check_new_passphrase, passphrase_key
+from wardapp.client.paths import private_folder
 from wardapp.client.reports import MyReport, ReportBook
 from wardapp.client.store import LocalStore
 from wardapp.client.summaries import Summaries
@@ -45,6 +46,8 @@ def _database_key(folder: Path, settings: dict[str, Any], passphrase: str | None
     if settings["key_source"] == "passphrase":
         if passphrase is None:
             raise StoreUnreadable("This profile is protected by a passphrase: give it to open.")
+        if not (folder / DATABASE_FILE).exists():  # a new passphrase; older ones still open
+            check_new_passphrase(passphrase)
         return passphrase_key(passphrase, folder / "key-salt")
     if (folder / DATABASE_FILE).exists():
         return secrets.database_key()
@@ -95,7 +98,9 @@ class Profile:
                 "give the AIM store's address to make one."
             )
         url = check_server_url(server_url) if server_url else None
-        folder.mkdir(parents=True, exist_ok=True)
+        if passphrase is not None and not settings_file.exists():
+            check_new_passphrase(passphrase)  # before anything is written
+        private_folder(folder)
         # Several processes may open the same folder at once; only one may create it.
         with FileLock(folder / "open.lock"):
             settings = json.loads(settings_file.read_text()) if settings_file.exists() else {}

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from wardapp.client.api import AimStoreApi, Refused, ServerTrouble, Unreachable
+from wardapp.client.api import AimStoreApi, Redirected, Refused, ServerTrouble, Unreachable
 from wardapp.client.auth import Authenticator
 from wardapp.client.cache import Cache
 from wardapp.client.errors import NotSignedIn
@@ -85,6 +85,8 @@ class SyncEngine:
         except ServerTrouble as exc:
             result.error = f"The AIM store is busy or down (HTTP {exc.status}); will try again."
             result.retry_after = exc.retry_after
+        except Redirected as exc:  # the address needs putting right; the message says so
+            result.error = exc.message
         except Refused as exc:
             result.error = f"The AIM store refused the request: {exc.message}"
         except (ValidationError, ValueError) as exc:

@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from wardapp.client.paths import private_folder
+
 INDEX_NAME = "index.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tiles (
@@ -67,7 +69,9 @@ class TileCache:
                 self._evict(db)
 
     def _open_index(self) -> sqlite3.Connection:
-        (self.folder / "tiles").mkdir(parents=True, exist_ok=True)
+        # Private: the tiles kept show which streets a councillor has been looking at.
+        private_folder(self.folder)
+        (self.folder / "tiles").mkdir(exist_ok=True)
         db = sqlite3.connect(
             self.folder / INDEX_NAME, check_same_thread=False, isolation_level=None
         )

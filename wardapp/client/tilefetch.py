@@ -16,20 +16,22 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from wardapp import __version__
-from wardapp.client.api import is_loopback
+from wardapp.client.api import is_loopback, url_host
 from wardapp.client.errors import ClientError
 from wardapp.client.mbtiles import content_type
 from wardapp.client.tilecache import TileCache
+from wardapp.client.tls import VerifiedAdapter, trust_context
 from wardapp.core.tilemath import Bounds, count_tiles, is_tile, tiles_in
 
 USER_AGENT = f"wardapp/{__version__} (community safety mapping)"
 MAX_BULK_TILES = 5_000
 BULK_RATE_PER_S = 4.0
 TYPICAL_TILE_BYTES = 20_000  # a street-map PNG at 256 px, for the "will it fit" check
+MAX_TILE_BYTES = 2 * 1024 * 1024  # a tile is tens of kilobytes; past this it is refused
+READ_CHUNK = 64 * 1024
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
 OFFLINE_BACKOFF_S = 20.0
@@ -91,18 +93,18 @@ def check_tile_url(template: str) -> str:
             "The map server's address must contain {z}, {x} and {y} (and nothing else in "
             "curly brackets except {s}), for example https://tiles.example.org/{z}/{x}/{y}.png"
         )
-    try:
-        parts = urlsplit(template.replace("{s}", "a"))
-        host = parts.hostname or ""
-    except ValueError:  # such as an unclosed [ in the address
-        parts, host = urlsplit(""), ""
-    if parts.scheme == "https" and host and "{" not in host:
+    example = template.replace("{s}", "a")
+    host = url_host(example) or ""  # none for an address parsers could read differently
+    scheme = urlsplit(example).scheme if host else ""
+    if scheme == "https" and "{" not in host:
         return template
-    if parts.scheme == "http" and host and is_loopback(host):
+    if scheme == "http" and is_loopback(host):
         return template
+    shown = "".join(ch for ch in template if ch.isprintable())
     raise TileServerInvalid(
-        f"“{template}” cannot be used as a map server: its address must start with https:// "
-        "(plain http:// is only allowed for this computer)."
+        f"“{shown}” cannot be used as a map server: its address must start with https:// "
+        "(plain http:// is only allowed for this computer), with no user name, spaces or "
+        "backslashes in it."
     )
 
 
@@ -111,6 +113,20 @@ def tile_host(template: str) -> str:
         return (urlsplit(template.replace("{s}", "a")).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def read_capped(response: requests.Response, cap: int = MAX_TILE_BYTES) -> bytes | None:
+    """The body, unpacked, if it is no longer than ``cap``; None (having read at most a
+    little past the cap) if it is, or if its stated length is nonsense."""
+    stated = response.headers.get("Content-Length")
+    if stated is not None and not (stated.isdigit() and int(stated) <= cap):
+        return None
+    body = bytearray()
+    for chunk in response.iter_content(READ_CHUNK):
+        body += chunk
+        if len(body) > cap:
+            return None
+    return bytes(body)
 
 
 def bulk_refused_host(template: str) -> bool:
@@ -154,6 +170,7 @@ class OnlineTiles:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._trust = trust_context()  # the system's store; see wardapp.client.tls
 
     def key(self, z: int, x: int, y: int) -> str:
         return f"{self.source_id}/{z}/{x}/{y}"
@@ -173,7 +190,9 @@ class OnlineTiles:
                 status_forcelist=(502, 503, 504), allowed_methods=("GET",),
                 raise_on_status=False, respect_retry_after_header=False,  # never sleep for hours
             )  # fmt: skip
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2, max_retries=retries)
+            adapter = VerifiedAdapter(
+                self._trust, pool_connections=1, pool_maxsize=2, max_retries=retries
+            )
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             self._local.session = session
@@ -196,20 +215,23 @@ class OnlineTiles:
             return None
         try:
             # No redirects: they could lead past the address checks (to plain http elsewhere).
-            response = self._session().get(
-                self.url(z, x, y), timeout=self.timeout, allow_redirects=False
-            )
+            # Streamed, so that an oversized answer is cut off rather than read whole.
+            with self._session().get(
+                self.url(z, x, y), timeout=self.timeout, allow_redirects=False, stream=True
+            ) as response:
+                data = read_capped(response) if response.status_code == 200 else None
         except requests.RequestException:
             self._offline_until = time.monotonic() + self.offline_backoff_s
             self.offline += 1
             return None
-        if response.status_code != 200 or content_type(response.content) is None:
-            self.not_found += 1  # a 404, a 5xx or an HTML error page is never cached
+        if data is None or content_type(data) is None:
+            # a 404, a 5xx, an HTML error page or an oversized answer is never cached
+            self.not_found += 1
             return None
         self._offline_until = 0.0
         self.fetched += 1
-        self.cache.put(self.key(z, x, y), response.content)
-        return response.content
+        self.cache.put(self.key(z, x, y), data)
+        return data
 
     # --- saving an area --------------------------------------------------------------------
     def bulk_refusal(self, bounds: Bounds, zooms: range) -> str | None:

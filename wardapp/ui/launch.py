@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from wardapp.client.errors import ClientError, StoreUnreadable
+from wardapp.client.keys import PassphraseTooShort
 from wardapp.client.profile import Profile
 from wardapp.ui.engine import Engine
 from wardapp.ui.font_scale import apply_font_scale
@@ -113,6 +114,9 @@ def open_profile(
                 return None
         try:
             return Profile.open(folder, passphrase=passphrase, ca_bundle=ca_bundle)
+        except PassphraseTooShort as exc:  # a profile whose key was never made: a new one
+            passphrase = None
+            prompt = f"{exc}\n\nPassphrase:"
         except StoreUnreadable:
             if not protected:
                 raise
