@@ -7,6 +7,7 @@ words on the rendered PDF page, the map page's DOM.
 """
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.map_page import READY_TIMEOUT_MS, page_state, run_js
+from tests.ui.test_my_reports import mine
 from tests.ui.test_summary_pdf import (
     make_actions,
     make_summary,
@@ -25,12 +27,13 @@ from tests.ui.test_summary_pdf import (
 )
 from wardapp.client.summaries import Review
 from wardapp.client.sync import SyncResult
-from wardapp.core.schemas import ActionUpdateOut
+from wardapp.core.schemas import ActionUpdateOut, WardActions
 from wardapp.core.summary_schemas import WardSummary
 from wardapp.core.taxonomy import Category, Taxonomy, default_taxonomy
 from wardapp.core.wards import default_ward_set
 from wardapp.ui import plain_text
 from wardapp.ui.map_view import MapView
+from wardapp.ui.my_reports import MyReportsPanel
 from wardapp.ui.report_form import ReportForm
 from wardapp.ui.sign_in import SignInDialog
 from wardapp.ui.summary_pdf import export_summary_pdf
@@ -111,7 +114,7 @@ def hostile_summary() -> WardSummary:
     return summary.model_copy(update={"categories": categories})
 
 
-def hostile_actions() -> object:
+def hostile_actions() -> WardActions:
     actions = make_actions()
     at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     items = [
@@ -141,7 +144,7 @@ def test_the_ward_summary_shows_names_titles_and_notes_as_text(qtbot: QtBot) -> 
         "E05009855",
         period,
         summary,
-        hostile_actions(),  # type: ignore[arg-type]
+        hostile_actions(),
         datetime(2026, 11, 27, tzinfo=UTC),
         True,
         problem,
@@ -170,7 +173,7 @@ def test_table_tool_tips_escape_markup_and_keep_plain_sentences() -> None:
 
 @pytest.mark.parametrize("show", [plain_text.warn, plain_text.fail, plain_text.ask])
 def test_message_boxes_show_store_text_as_plain_text(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, show: object
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, show: Callable[..., object]
 ) -> None:
     shown: list[QMessageBox] = []
 
@@ -179,9 +182,38 @@ def test_message_boxes_show_store_text_as_plain_text(
         return int(QMessageBox.StandardButton.No)
 
     monkeypatch.setattr(QMessageBox, "exec", record)
-    show(None, "wardapp", hostile("Sync failed"))  # type: ignore[operator]
+    show(None, "wardapp", hostile("Sync failed"))
     assert shown[0].textFormat() == Qt.TextFormat.PlainText
     assert shown[0].text() == hostile("Sync failed")
+
+
+def test_my_reports_show_descriptions_notes_and_problems_as_text(qtbot: QtBot) -> None:
+    """The analyst's note and the store's refusal are shown in the table, its tool tips and
+    the details box exactly as written."""
+    report = mine(
+        "2026-03-01",
+        note=hostile("Note"),
+        problem=hostile("Problem"),
+        sync_state="rejected",
+        description=hostile("Description"),
+    )
+    panel = MyReportsPanel()
+    qtbot.addWidget(panel)
+    panel.set_reports(
+        [report], {w.code: w.name for w in default_ward_set().wards}, default_taxonomy()
+    )
+    panel.show()
+    proxy = panel.proxy
+    for column in range(proxy.columnCount()):
+        shown_text = str(proxy.index(0, column).data() or "")
+        tip = str(proxy.index(0, column).data(Qt.ItemDataRole.ToolTipRole) or "")
+        if "<b>" in shown_text:  # the table's cells are drawn as text; the tool tip escaped
+            assert "<b>" not in tip and "&lt;b&gt;" in tip
+    assert any("<b>bold</b>" in str(proxy.index(0, c).data()) for c in range(proxy.columnCount()))
+    panel.table.selectRow(0)
+    qtbot.waitUntil(lambda: "Description" in panel.details.toPlainText(), timeout=2000)
+    assert hostile("Description") in panel.details.toPlainText()
+    assert every_label_with_markup_is_plain(panel) == []
 
 
 # --- charts and the PDF ---------------------------------------------------------------------
@@ -195,7 +227,7 @@ def test_the_pdf_prints_hostile_names_titles_and_notes_as_text(
     export_summary_pdf(
         path,
         summary,
-        hostile_actions(),  # type: ignore[arg-type]
+        hostile_actions(),
         map_picture(),
         datetime(2026, 11, 27, 11, 59, tzinfo=UTC),
     )
