@@ -447,6 +447,12 @@
     init: function (leafletMap, wardLayer, pageConfig) {
       map = leafletMap;
       wards = wardLayer;
+      // A ward's name, from a boundary file or the store, is shown as text, never as HTML.
+      wards.eachLayer(function (layer) {
+        var name = document.createElement("span");
+        name.textContent = String(layer.feature.properties.name || "");
+        layer.bindTooltip(name, { sticky: true, className: "wardmap-ward-name" });
+      });
       window.wardmap.map = map;
       config = pageConfig;
       L.Icon.Default.imagePath = config.markerImages;

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
@@ -154,7 +154,9 @@ def naive_way(points: list[dict[str, Any]], folder: Path) -> float:
     path = folder / f"naive-{time.monotonic_ns()}.html"
     page.save(str(path))
     built = time.perf_counter()
-    view.load(QUrl.fromLocalFile(str(path)))
+    from wardapp.ui.page_scheme import page_scheme_handler
+
+    view.load(page_scheme_handler().page_url(path))  # file:// pages may load no scripts
     run_until(lambda: bool(loaded))
     if not loaded[0]:
         raise RuntimeError("the folium page did not load")

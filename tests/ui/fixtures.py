@@ -46,10 +46,10 @@ def open_window(profile: Profile, page_folder: Path) -> MainWindow:
 
 @pytest.fixture
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The engine's ``failed`` messages; the real QMessageBox.warning would block the test."""
+    """The engine's ``failed`` messages; the real message box would block the test."""
     shown: list[str] = []
     monkeypatch.setattr(
-        "wardapp.ui.main_window.QMessageBox.warning",
+        "wardapp.ui.main_window.warn",
         lambda _parent, _title, text: shown.append(text),
     )
     return shown

@@ -44,8 +44,9 @@ def test_the_built_page_loads_only_local_files(tmp_path: Path) -> None:
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
     for _name, url in OfflineMap.default_js + OfflineMap.default_css:
-        assert url.startswith(("file://", "qrc:///"))
+        assert url.startswith("wardapp://map/")  # served by the app, never file:// or qrc:
         assert url in page
+    assert "file://" not in page
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from wardapp.aimstore import audit, models
 from wardapp.aimstore.summaries import read_areas
+from wardapp.core.names import name_problem, shown
 from wardapp.core.summary_schemas import AREA_CODE_PATTERN, AreaOut
 from wardapp.core.wards import WardSet
 
@@ -41,6 +42,9 @@ def set_area(
     name = name.strip()
     if not name:
         raise AreaError("Give the area a name.")
+    problem = name_problem(name)
+    if problem is not None:
+        raise AreaError(f"The area name {shown(name)} {problem}.")
     unknown = sorted({w for w in wards if ward_set.get(w) is None})
     if unknown:
         raise AreaError(f"No ward has the code {', '.join(unknown)}; see GET /v1/wards.")

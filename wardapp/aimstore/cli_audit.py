@@ -1,7 +1,6 @@
 """`audit export`: the audit trail for an administrator, oldest first, on standard output."""
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -14,13 +13,11 @@ from sqlalchemy.orm import Session
 from wardapp.aimstore import models
 from wardapp.aimstore.cli_base import CommandError, add_command, needs_action
 from wardapp.aimstore.settings import AimStoreSettings
+from wardapp.core.csvsafe import write_rows
 from wardapp.core.report import UK
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = ("id", "at", "actor_id", "actor", "event", "target", "client", "detail")
-# A spreadsheet runs a cell that starts with one of these as a formula; an attempted username
-# such as "=HYPERLINK(...)" in a failed sign-in must reach the reader as text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -72,19 +69,10 @@ def as_record(row: models.AuditEntry) -> dict[str, Any]:
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def write_csv(rows: Iterator[models.AuditEntry], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        record = as_record(row)
-        writer.writerow([_cell(record[c]) for c in COLUMNS])
+    """Text cells that a spreadsheet would run as formulas are neutralised (core.csvsafe):
+    an attempted username such as "=HYPERLINK(...)" reaches the reader as text."""
+    write_rows(out, COLUMNS, ([as_record(row)[c] for c in COLUMNS] for row in rows))
 
 
 def write_jsonl(rows: Iterator[models.AuditEntry], out: TextIO) -> None:

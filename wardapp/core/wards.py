@@ -10,6 +10,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from wardapp.core.names import name_problem, shown
 from wardapp.core.resources import DEFAULT_WARDS, read_json
 
 
@@ -105,9 +106,16 @@ def _parse_feature(index: int, feature: Any, seen: set[str]) -> Ward:
         raise WardSetError(f"{where} has no 'code' property (the ONS ward code).")
     # Compare the stripped code, the one the ward is stored under: " E05..." is "E05...".
     code = code.strip()
+    code_problem = name_problem(code)
+    if code_problem is not None:
+        raise WardSetError(f"{where} has the ward code {shown(code)}, which {code_problem}.")
     where = f"Feature {index} ({code})"
     if not isinstance(ward_name, str) or not ward_name.strip():
         raise WardSetError(f"{where} has no 'name' property.")
+    ward_name = ward_name.strip()
+    problem = name_problem(ward_name)
+    if problem is not None:
+        raise WardSetError(f"{where} has the name {shown(ward_name)}, which {problem}.")
     if code in seen:
         raise WardSetError(f"Ward code {code} appears more than once; each ward needs its own.")
     seen.add(code)
@@ -123,7 +131,7 @@ def _parse_feature(index: int, feature: Any, seen: set[str]) -> Ward:
         raise WardSetError(f"{where} has an empty geometry.")
     if not geometry.is_valid:
         raise WardSetError(f"{where} has an invalid polygon: {explain_validity(geometry)}.")
-    return Ward(code=code, name=ward_name.strip(), geometry=geometry)
+    return Ward(code=code, name=ward_name, geometry=geometry)
 
 
 def default_ward_set() -> WardSet:

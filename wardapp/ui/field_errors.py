@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
+from wardapp.ui.plain_text import plain_label
+
 WARNING = "⚠ "
 
 
 def error_label() -> QLabel:
     """A hidden warning line; the symbol and wording carry the meaning, colour only helps."""
-    label = QLabel()
+    label = plain_label()
     label.setWordWrap(True)
     dark = label.palette().color(QPalette.ColorRole.Window).lightness() < 128
     label.setStyleSheet(f"QLabel {{ color: {'#ff9e9e' if dark else '#a4000f'}; }}")

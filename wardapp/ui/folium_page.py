@@ -5,7 +5,10 @@ under ``resources/web``. Everything that changes while the app runs (reports, th
 user's wards) travels over the QWebChannel bridge instead of rebuilding the page.
 """
 
+import base64
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,12 @@ from wardapp.ui.map_page import (
     page_config,
     web_asset,
 )
+from wardapp.ui.page_scheme import QWEBCHANNEL_URL, SCHEME
+from wardapp.ui.tile_scheme import SCHEME as TILE_SCHEME
+
+# folium writes the map's set-up as inline <script> blocks (without attributes); the policy
+# allows exactly those, by hash, and scripts from the app's own scheme: nothing else runs.
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 class OfflineMap(folium.Map):
@@ -30,7 +39,7 @@ class OfflineMap(folium.Map):
         ("leaflet", web_asset("leaflet/leaflet.js")),
         ("wardmap_shapes", web_asset("wardmap-shapes.js")),
         ("supercluster", web_asset("supercluster/supercluster.min.js")),
-        ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"),
+        ("qwebchannel", QWEBCHANNEL_URL),
         ("wardmap", web_asset("wardmap.js")),
         ("wardmap_keyboard", web_asset("wardmap-keyboard.js")),
     ]
@@ -77,13 +86,36 @@ def build_map_page(path: Path, wards: WardSet, taxonomy: Taxonomy) -> None:
         name="Wards",
         style_function=lambda _feature: OTHER_WARD_STYLE,
         highlight_function=lambda _feature: {"weight": 4, "fillOpacity": 0.15},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=True),
+        # No folium tooltip: it puts names in as HTML. wardmap.js writes them as text.
         attribution=BOUNDARY_ATTRIBUTION,
     )
     ward_layer.add_to(page)
     page.fit_bounds([[south, west], [north, east]])
     page.add_child(WardMapSetup(page.get_name(), ward_layer.get_name(), page_config(taxonomy)))
-    path.write_text(page.get_root().render(), encoding="utf-8")
+    path.write_text(with_policy(page.get_root().render()), encoding="utf-8")
+
+
+def content_security_policy(html: str) -> str:
+    """Scripts from the app's scheme and the page's own inline blocks (by hash); images
+    from the app and its tiles; styles from the app (and inline: Leaflet positions every
+    element with style attributes); no network origin, no plug-in, no form, no frame."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in INLINE_SCRIPT.findall(html)
+    )
+    return (
+        f"default-src 'none'; script-src {SCHEME}: {hashes}; "
+        f"style-src {SCHEME}: 'unsafe-inline'; img-src {SCHEME}: {TILE_SCHEME}: data:; "
+        "connect-src 'none'; font-src 'none'; object-src 'none'; frame-src 'none'; "
+        "worker-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def with_policy(html: str) -> str:
+    """The page with its Content-Security-Policy as the first thing in its head."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    head = html.index("<head>") + len("<head>")
+    return html[:head] + "\n    " + meta + html[head:]
 
 
 def _bounds(wards: WardSet) -> tuple[float, float, float, float]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from wardapp.client.errors import ClientError, StoreUnreadable
 from wardapp.client.keys import PassphraseTooShort
@@ -16,6 +16,7 @@ from wardapp.client.profile import Profile
 from wardapp.ui.engine import Engine
 from wardapp.ui.font_scale import apply_font_scale
 from wardapp.ui.main_window import MainWindow
+from wardapp.ui.plain_text import fail
 from wardapp.ui.qt_setup import application
 from wardapp.ui.settings import AppSettings, SettingsStore
 from wardapp.ui.sign_in import SignInDialog
@@ -133,7 +134,7 @@ def run_app(folder: Path, passphrase: str | None = None) -> int:
         try:
             profile = open_profile(folder, passphrase, settings.ca_bundle_path)
         except ClientError as exc:
-            QMessageBox.critical(None, "wardapp", str(exc))
+            fail(None, "wardapp", str(exc))
             return 1
         if profile is None:
             return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolBar
 
 from wardapp.client.reports import MyReport
 from wardapp.client.sync import SyncResult
@@ -22,6 +22,7 @@ from wardapp.ui.engine import SAVED_AND_SENT, Engine
 from wardapp.ui.map_view import MapView
 from wardapp.ui.my_reports import MyReportsPanel
 from wardapp.ui.place_finder import PlaceFinder
+from wardapp.ui.plain_text import ask, warn
 from wardapp.ui.preferences import Preferences
 from wardapp.ui.report_form import ReportForm
 from wardapp.ui.report_rows import ReportsFeed, ReportsSnapshot, make_snapshot, release
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         engine.lastSync.connect(self.sync_status.set_last_sync)
         engine.userChanged.connect(self.user_changed)
         engine.signInFailed.connect(self._sign_in_failed)
-        engine.failed.connect(lambda text: QMessageBox.warning(self, "wardapp", text))
+        engine.failed.connect(lambda text: warn(self, "wardapp", text))
 
     # --- map and form -----------------------------------------------------------------------
     def _ward_name(self, lat: float, lon: float) -> str | None:
@@ -229,8 +230,7 @@ class MainWindow(QMainWindow):
         return bool(values.get("category") or values.get("description"))
 
     def confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "wardapp", question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, "wardapp", question)
 
     def _keep_draft(self, values: dict[str, Any]) -> None:
         self.engine.save_draft(self.current_id, values)

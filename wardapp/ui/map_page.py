@@ -14,13 +14,13 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from wardapp import __version__
-from wardapp.core.resources import resource
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
+from wardapp.ui.page_scheme import web_asset_url
 from wardapp.ui.report_status import STATUS_STYLES
 from wardapp.ui.summary_map import HOTSPOT_STYLE
 
-PAGE_FORMAT = 5  # bump when the page's structure changes
+PAGE_FORMAT = 6  # bump when the page's structure changes
 BOUNDARY_ATTRIBUTION = (
     "Ward boundaries: Office for National Statistics, Open Government Licence v3.0; "
     "contains OS data © Crown copyright and database right 2021"
@@ -30,8 +30,8 @@ OTHER_WARD_STYLE = {"color": "#555555", "weight": 1.5, "fillColor": "#888888", "
 
 
 def web_asset(relative_path: str) -> str:
-    """A file URL for a vendored asset; importlib finds it in a checkout, wheel or bundle."""
-    return Path(str(resource(f"web/{relative_path}"))).resolve().as_uri()
+    """The ``wardapp:`` URL of a vendored asset (page_scheme serves it, never file://)."""
+    return web_asset_url(relative_path)
 
 
 def page_config(taxonomy: Taxonomy) -> dict[str, Any]:

@@ -29,11 +29,16 @@ from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
 from wardapp.ui.map_page import map_page, page_file
+from wardapp.ui.page_scheme import SCHEME as PAGE_SCHEME
+from wardapp.ui.page_scheme import page_scheme_handler
 from wardapp.ui.report_rows import map_parts
 from wardapp.ui.summary_map import choropleth_layer, hotspot_layer
+from wardapp.ui.tile_scheme import SCHEME as TILE_SCHEME
 
 log = logging.getLogger(__name__)
-LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about", "wardtiles"})
+# The page and its files come over wardapp:, tiles over wardtiles:; a file:// or qrc:
+# request is as unexpected as a web one, so it is blocked and reported too.
+LOCAL_SCHEMES = frozenset({PAGE_SCHEME, TILE_SCHEME, "data", "blob", "about"})
 
 
 class OfflineGuard(QWebEngineUrlRequestInterceptor):
@@ -203,9 +208,10 @@ class MapView(QWebEngineView):
             "move the map under the crosshair, plus and minus zoom, Enter places the report."
         )
         self.page_path = page_file(wards, taxonomy, page_folder)
-        self.map_page.home = QUrl.fromLocalFile(str(self.page_path))
+        self.home = page_scheme_handler().page_url(self.page_path)
+        self.map_page.home = self.home
         if self.page_path.exists():
-            self.load(self.map_page.home)
+            self.load(self.home)
         else:  # folium takes a good part of a second: built once the window is up
             self._builder = _PageBuilder()
             self._builder.built.connect(self._page_built)
@@ -215,7 +221,7 @@ class MapView(QWebEngineView):
         if problem:
             self.map_page.console_errors.append(f"the map page could not be built: {problem}")
             return
-        self.load(QUrl.fromLocalFile(str(self.page_path)))
+        self.load(self.home)
 
     def _on_ready(self) -> None:
         self.is_ready = True

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -38,6 +36,7 @@ from wardapp.ui.my_reports_model import (
     nice_date,
     status_text,
 )
+from wardapp.ui.plain_text import ask, plain_label
 from wardapp.ui.report_rows import ReportsSnapshot, make_snapshot
 
 # Wire-format field names as the councillor knows them, for the server's "what to fix".
@@ -93,11 +92,11 @@ class MyReportsPanel(QWidget):
                 ("Ca&tegory", self.category_filter),
             )
         ):
-            label = QLabel(text)
+            label = plain_label(text)
             label.setBuddy(combo)
             filters.addWidget(label, 0, column)
             filters.addWidget(combo, 1, column)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -117,7 +116,7 @@ class MyReportsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
-        table_label = QLabel("Your reports")
+        table_label = plain_label("Your reports")
         table_label.setBuddy(self.table)
 
         self.details = QPlainTextEdit()
@@ -333,14 +332,7 @@ class MyReportsPanel(QWidget):
             self.withdrawRequested.emit(chosen.id)
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Withdraw report",
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, "Withdraw report", question, default_yes=False)
 
     def _show_details(self, chosen: MyReport | None) -> None:
         self.map_button.setEnabled(chosen is not None)

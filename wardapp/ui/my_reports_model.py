@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
+from wardapp.ui.plain_text import tooltip
 from wardapp.ui.report_rows import (
     CATEGORY,
     COLUMNS,
@@ -74,8 +75,10 @@ _ROLES = frozenset(
 
 
 def _row_data(snapshot: ReportsSnapshot, row: int, column: int, role: int) -> Any:
-    if role in _TEXT_ROLES:
+    if role == Qt.ItemDataRole.DisplayRole:
         return snapshot.texts[column][row]
+    if role == Qt.ItemDataRole.ToolTipRole:  # a tool tip would take "<b>" for markup
+        return tooltip(snapshot.texts[column][row])
     if role == SORT_ROLE:
         return snapshot.keys[column][row]
     if role == REPORT_ID_ROLE:

@@ -3,9 +3,10 @@
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from wardapp.core.wards import WardSet
+from wardapp.ui.plain_text import plain_label
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _PAIR = re.compile(rf"^\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*$")
@@ -50,9 +51,9 @@ class PlaceFinder(QWidget):
         self.coordinates.setPlaceholderText("54.5541, -1.2001")
         self.coordinates.setAccessibleName("Go to coordinates, latitude then longitude")
         self.coordinates.returnPressed.connect(self._coordinates_entered)
-        ward_label = QLabel("&Ward:")
+        ward_label = plain_label("&Ward:")
         ward_label.setBuddy(self.ward)
-        place_label = QLabel("&Go to:")
+        place_label = plain_label("&Go to:")
         place_label.setBuddy(self.coordinates)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

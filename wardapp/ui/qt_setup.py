@@ -15,8 +15,11 @@ def prepare_environment() -> None:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags.split():
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
-    from wardapp.ui.tile_scheme import register_tile_scheme  # the scheme must precede the app
+    # The schemes must precede the app.
+    from wardapp.ui.page_scheme import register_page_scheme
+    from wardapp.ui.tile_scheme import register_tile_scheme
 
+    register_page_scheme()
     register_tile_scheme()
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from wardapp.core.report import DESCRIPTION_MAX, EARLIEST_DATE, uk_today
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.ui.field_errors import WARNING, FieldErrors, error_label
+from wardapp.ui.plain_text import plain_label
 
 TIME_BANDS: tuple[tuple[str, str], ...] = (
     ("morning", "Morning"),
@@ -130,7 +131,7 @@ class ReportForm(QWidget):
 
     @staticmethod
     def _row(form: QFormLayout, text: str, buddy: QWidget, *widgets: QWidget) -> None:
-        label = QLabel(text)
+        label = plain_label(text)
         label.setBuddy(buddy)
         form.addRow(label, _stack(*widgets))
 
@@ -145,7 +146,7 @@ class ReportForm(QWidget):
         self.category.addItem("Choose a category", None)
         for category in self._taxonomy.categories:
             self.category.addItem(category.label, category.code)
-        self.category_help = QLabel()
+        self.category_help = plain_label()
         self.category_help.setWordWrap(True)
         error = self._error("category", [self.category])
         self._row(form, "&Category", self.category, self.category, self.category_help, error)
@@ -175,12 +176,12 @@ class ReportForm(QWidget):
             QTimeEdit(), "Time it happened", "24-hour clock, hours and minutes."
         )
         self.occurred_time.setDisplayFormat("HH:mm")
-        self._time_label = QLabel("Time (24-hour clock)")
+        self._time_label = plain_label("Time (24-hour clock)")
         self._time_label.setBuddy(self.occurred_time)
         self.time_band = self._focusable(QComboBox(), "Part of the day")
         for code, text in TIME_BANDS:
             self.time_band.addItem(text, code)
-        self._band_label = QLabel("Part of the day")
+        self._band_label = plain_label("Part of the day")
         self._band_label.setBuddy(self.time_band)
         time_widgets: list[QWidget] = [
             self.time_exact,
@@ -197,7 +198,7 @@ class ReportForm(QWidget):
         self._row(form, "&Time of day", self.time_exact, choice, detail, error)
 
         self.place = self._focusable(
-            QLabel(NO_LOCATION), "Place on the map", "Click the map to set or move the place."
+            plain_label(NO_LOCATION), "Place on the map", "Click the map to set or move the place."
         )
         self.place.setWordWrap(True)
         self.place.setTextInteractionFlags(
@@ -222,7 +223,7 @@ class ReportForm(QWidget):
         )
         self.description.setTabChangesFocus(True)
         self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 5)
-        self.counter = QLabel()
+        self.counter = plain_label()
         error = self._error("description", [self.description])
         self._row(form, "What hap&pened", self.description, self.description, self.counter, error)
 
@@ -265,7 +266,7 @@ class ReportForm(QWidget):
         self._scroll.setWidget(content)
 
         self.form_error = error_label()
-        self.saved_line = QLabel()
+        self.saved_line = plain_label()
         self.saved_line.setWordWrap(True)
         self.saved_line.hide()
         self.discard_button = self._focusable(

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from wardapp.ui.field_errors import FieldErrors, error_label
+from wardapp.ui.plain_text import plain_label
 from wardapp.ui.settings import DEFAULTS, OPTIONS, AppSettings, Option, relevant_fields, validate
 
 # Where each option goes on screen: a layout choice, so it lives here and not in settings.py.
@@ -190,7 +191,7 @@ class SettingsDialog(QDialog):
         editor.setAccessibleDescription(option.help)
         label: QLabel | None = None
         if not isinstance(editor, QCheckBox):  # a tick box carries its own label
-            label = QLabel(option.label)
+            label = plain_label(option.label)
             label.setWordWrap(True)
             label.setBuddy(editor)
         button: QPushButton | None = None
@@ -198,7 +199,7 @@ class SettingsDialog(QDialog):
             button = QPushButton("Choose…")
             button.setAccessibleName(f"Choose the {option.plain_label.lower()}")
             button.clicked.connect(lambda _checked=False, n=name: self._choose(n))
-        help_text = QLabel(option.help)
+        help_text = plain_label(option.help)
         help_text.setWordWrap(True)
         help_text.setTextFormat(Qt.TextFormat.PlainText)
         error = error_label()

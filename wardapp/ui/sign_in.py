@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from wardapp.ui.field_errors import WARNING, FieldErrors, error_label
+from wardapp.ui.plain_text import plain_label
 
 PASSWORD_NOTE = (
     "Your password is sent only to the AIM store, to sign you in. "
@@ -56,7 +56,7 @@ class SignInDialog(QDialog):
             ("&Username", "username", self.username),
             ("&Password", "password", self.password),
         ):
-            label = QLabel(text)
+            label = plain_label(text)
             label.setBuddy(edit)
             error = error_label()
             self._errors.add(name, error, [edit])
@@ -68,10 +68,10 @@ class SignInDialog(QDialog):
             form.addRow(label, box)
             edit.textEdited.connect(lambda _text, name=name: self._errors.clear(name))
 
-        self.note = QLabel(PASSWORD_NOTE)
+        self.note = plain_label(PASSWORD_NOTE)
         self.note.setWordWrap(True)
         self.error = error_label()
-        self.busy_label = QLabel("Signing in…")
+        self.busy_label = plain_label("Signing in…")
         self.busy_label.hide()
 
         buttons = QDialogButtonBox()

@@ -7,6 +7,7 @@ are our own text items rather than Qt's, so a hidden bar never gets a "0" beside
 Colours are from the Okabe-Ito palette (as in ``report_status``), on white, no animation.
 """
 
+import html
 import math
 import weakref
 from collections.abc import Sequence
@@ -115,7 +116,7 @@ def category_chart(summary: Summary, *, font: QFont | None = None) -> QChart:
     chart.addSeries(series)
 
     axis_y = QBarCategoryAxis()
-    axis_y.append(_unique([name + why for name, why in parts]))
+    axis_y.append(_axis_texts([name + why for name, why in parts]))
     _style_axis(axis_y, base, grid=False)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
@@ -302,6 +303,12 @@ def _runs(counts: Sequence[int | None]) -> list[list[int]]:
     return runs
 
 
+def _axis_texts(labels: list[str]) -> list[str]:
+    """Category names as a Qt Charts axis needs them: it draws labels as rich text, so a
+    category called "<b>x</b>" would be drawn bold, without its tags; escaped, it is not."""
+    return [html.escape(label, quote=False) for label in _unique(labels)]
+
+
 def _unique(labels: list[str]) -> list[str]:
     """A category axis drops repeated labels; make repeats distinct instead."""
     seen: dict[str, int] = {}
@@ -408,7 +415,7 @@ def _keep_labels_whole(
             left = room / 1.03 - metrics.horizontalAdvance(why)
             short = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(left, 0.0))
             fitted.append((short or "…") + why)
-        fitted = _unique(fitted)
+        fitted = _axis_texts(fitted)
         if fitted != axis.categories():
             axis.setCategories(fitted)
 

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
+from wardapp.ui.plain_text import tooltip
 from wardapp.ui.summary_text import Cell
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,7 +47,7 @@ class CellTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return cell.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip or None
+            return tooltip(cell.tooltip) or None
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return cell.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole and cell.number:

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from wardapp.client.sync import SyncResult
+from wardapp.ui.plain_text import plain_label
 
 
 def when(iso: str | None) -> str:
@@ -28,14 +29,14 @@ class SyncStatus(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.connection = QLabel("Not synced yet")
-        self.pending = QLabel("Nothing waiting to send")
-        self.last_sync = QLabel("Last sync: never")
+        self.connection = plain_label("Not synced yet")
+        self.pending = plain_label("Nothing waiting to send")
+        self.last_sync = plain_label("Last sync: never")
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Sync progress")
         self.progress.setMaximumWidth(180)
         self.progress.hide()
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setWordWrap(True)
         self.error.hide()
         self.retry = QPushButton("Retr&y")

@@ -63,8 +63,8 @@ def register_tile_scheme() -> bool:
         return False
     scheme = QWebEngineUrlScheme(QByteArray(SCHEME.encode()))
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
-    # Local: the map page is a file:// page, and Chromium lets file pages load images only
-    # from local schemes; it also means no web page could ever read these tiles.
+    # Local: only a page allowed local access (the map page, on wardapp:) may load these
+    # tiles; no web page could ever read them.
     scheme.setFlags(QWebEngineUrlScheme.Flag.LocalScheme | QWebEngineUrlScheme.Flag.SecureScheme)
     QWebEngineUrlScheme.registerScheme(scheme)
     return True

@@ -37,6 +37,7 @@ from wardapp.core.periods import uk_today
 from wardapp.core.summary_schemas import AreaList, AreaSummary, Overview
 from wardapp.core.wards import WardSet
 from wardapp.ui.map_view import MapView
+from wardapp.ui.plain_text import plain_label
 from wardapp.ui.summary_charts import (
     category_chart,
     category_chart_size,
@@ -112,7 +113,7 @@ class WardSummaryView(QWidget):
             ("&Kind", self.kind),
             ("&Period", self.period),
         ):
-            label = QLabel(text)
+            label = plain_label(text)
             label.setBuddy(combo)
             form.addRow(label, combo)
 
@@ -222,7 +223,7 @@ class WardSummaryView(QWidget):
 
     @staticmethod
     def _label(name: str, wrap: bool = False) -> QLabel:
-        label = QLabel()
+        label = plain_label()
         label.setAccessibleName(name)
         label.setWordWrap(wrap)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
