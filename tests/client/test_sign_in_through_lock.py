@@ -5,6 +5,8 @@ account, and the councillor's password sign-in on that laptop still works, becau
 sends the refresh token the store ended along with it.
 """
 
+from pathlib import Path
+
 import pytest
 import requests
 from sqlalchemy import update
@@ -14,7 +16,7 @@ from tests.support.live_store import COUNCILLOR, PASSWORD, LiveStore
 from wardapp.aimstore import models
 from wardapp.aimstore.db import make_engine
 from wardapp.aimstore.models import utcnow
-from wardapp.client.errors import NotSignedIn
+from wardapp.client.errors import NotSignedIn, SignInFailed
 from wardapp.client.profile import Profile
 
 
@@ -50,3 +52,18 @@ def test_laptop_signs_in_through_a_lock_others_caused(
     user = signed_in_profile.sign_in(COUNCILLOR, PASSWORD, "test laptop")
     assert user["username"] == COUNCILLOR
     assert signed_in_profile.auth.refresh()  # the new sign-in works as usual
+
+
+def test_another_laptop_is_told_of_the_lock_in_the_stores_words(
+    live_store: LiveStore, profile_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Without a sign-in of its own to show, a laptop waits out the lock, and is told so."""
+    lock_account(live_store)
+    profile = Profile.open(tmp_path / "other", live_store.url)
+    try:
+        with pytest.raises(SignInFailed) as refused:
+            profile.sign_in(COUNCILLOR, PASSWORD, "another laptop")
+        assert str(refused.value).startswith("Too many failed sign-ins")
+        assert "HTTP" not in str(refused.value)
+    finally:
+        profile.close()

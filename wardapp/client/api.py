@@ -48,6 +48,7 @@ class ServerTrouble(Exception):
 
     status: int
     retry_after: float | None = None
+    message: str = ""  # what the store said, when it said something (a sign-in lock)
 
 
 class Unauthorised(Exception):
@@ -175,7 +176,8 @@ class AimStoreApi:
         if response.status_code == 401:
             raise Unauthorised(_message(response))
         if response.status_code == 429 or response.status_code >= 500:
-            raise ServerTrouble(response.status_code, _retry_after(response))
+            said = _message(response) if response.status_code == 429 else ""
+            raise ServerTrouble(response.status_code, _retry_after(response), said[:300])
         if response.status_code >= 400:
             raise Refused(response.status_code, _message(response))
         return response.json() if response.content else None

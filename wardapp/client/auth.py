@@ -59,7 +59,8 @@ class Authenticator:
             raise SignInFailed(f"{exc} Check the connection and try again.") from None
         except ServerTrouble as exc:
             raise SignInFailed(
-                f"The AIM store is busy or down (HTTP {exc.status}); try again shortly."
+                exc.message
+                or f"The AIM store is busy or down (HTTP {exc.status}); try again shortly."
             ) from None
         except Refused as exc:
             raise SignInFailed(exc.message) from None

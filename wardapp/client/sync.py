@@ -22,6 +22,7 @@ from wardapp.client.reports import ReportBook
 from wardapp.client.store import LocalStore
 from wardapp.client.summaries import Summaries
 from wardapp.core.schemas import BATCH_MAX
+from wardapp.core.wards import WardSet
 
 
 @dataclass
@@ -144,6 +145,9 @@ class SyncEngine:
             cursor = page.next_cursor
         taxonomy = self.auth.call(self.api.taxonomy)
         wards = self.auth.call(self.api.wards)
+        # Checked before it is kept: boundaries this app would refuse to draw (a ward name
+        # with markup, say) leave the last good set in place and say why.
+        WardSet.from_geojson(wards, "the AIM store's wards")
         self.cache.put("taxonomy", taxonomy.model_dump(mode="json"))
         self.cache.put("wards", wards)
         user = self.auth.user() or {}
