@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from wardapp.aimstore.deps import CouncillorDep, SessionDep, StateDep
+from wardapp.aimstore.params import AreaCodePath, WardCodePath
 from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.summaries import Context, area_summary, context, overview, ward_summary
 from wardapp.core.summary_schemas import AreaSummary, Overview, WardSummary
@@ -27,7 +28,11 @@ def _context(state: StateDep, session: SessionDep) -> Context:
 
 @router.get("/wards/{code}", response_model=WardSummary)
 def ward(
-    code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
+    code: WardCodePath,
+    period: PeriodQuery,
+    _who: CouncillorDep,
+    state: StateDep,
+    session: SessionDep,
 ) -> Response:
     """Not audited per reader: the answer holds nothing about any one report or person."""
     return json_response(ward_summary(_context(state, session), code, period))
@@ -35,7 +40,11 @@ def ward(
 
 @router.get("/areas/{code}", response_model=AreaSummary)
 def area(
-    code: str, period: PeriodQuery, _who: CouncillorDep, state: StateDep, session: SessionDep
+    code: AreaCodePath,
+    period: PeriodQuery,
+    _who: CouncillorDep,
+    state: StateDep,
+    session: SessionDep,
 ) -> Response:
     return json_response(area_summary(_context(state, session), code, period))
 
