@@ -131,7 +131,8 @@ def test_corrections_are_accepted_until_assessed_then_conflict(desk: Desk) -> No
 
 
 def test_unknown_or_malformed_ids_are_not_found(desk: Desk) -> None:
-    for report_id in ("0f8fad5b-d9cb-469f-a165-70867728950e", "x" * 300, "bad%00id"):
+    """A NUL byte is refused earlier, as in every path parameter (test_request_limits.py)."""
+    for report_id in ("0f8fad5b-d9cb-469f-a165-70867728950e", "x" * 300):
         response = desk.client.patch(
             f"/v1/reports/{report_id}", json={"status": "assessed"}, headers=desk.analyst
         )

@@ -1,8 +1,12 @@
 """The AIM store's server files and the README's walk-through use real settings and commands:
 a renamed setting or option fails here, not on a partnership's server."""
 
+import json
+import os
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,3 +119,39 @@ def test_the_readme_names_only_real_settings() -> None:
         if name.lower() in AimStoreSettings.model_fields or name.startswith(ENV_PREFIX):
             continue
         assert name in compose_variables | {"NAME", "PATH"}, f"README: {name} is not a setting"
+
+
+def test_the_proxy_bounds_slow_and_large_requests() -> None:
+    """Caddy cuts off slow headers and bodies and refuses bodies over its limit; the limit is
+    above the store's own, so the store answers 413 in its own words."""
+    caddyfile = (SERVER / "Caddyfile").read_text()
+    timeouts = re.findall(r"^\s*(read_header|read_body)\s+\d+[sm]\s*$", caddyfile, re.M)
+    assert sorted(timeouts) == ["read_body", "read_header"]
+    sizes = re.findall(r"^\s*max_size\s+(\d+)MB\s*$", caddyfile, re.MULTILINE)
+    assert len(sizes) == 1
+    assert int(sizes[0]) * 1_000_000 > AimStoreSettings().max_body_bytes
+
+
+@pytest.mark.skipif(shutil.which("caddy") is None, reason="Caddy is not installed")
+def test_caddy_reads_the_caddyfile_with_its_timeouts() -> None:
+    done = subprocess.run(
+        ["caddy", "adapt", "--config", str(SERVER / "Caddyfile"), "--adapter", "caddyfile"],
+        env={**os.environ, "AIMSTORE_HOSTNAME": "aim.example.org", "AIMSTORE_TLS": "internal"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    [server] = json.loads(done.stdout)["apps"]["http"]["servers"].values()
+    assert server["read_header_timeout"] == 10 * 10**9
+    assert server["read_timeout"] == 120 * 10**9
+
+
+def test_the_store_believes_forwarded_addresses_from_the_proxy_network_only() -> None:
+    compose = (SERVER / "compose.yaml").read_text()
+    trusted = re.findall(r"WARDAPP_AIMSTORE_FORWARDED_ALLOW_IPS: (\S+)", compose)
+    subnets = re.findall(r"- subnet: (\S+)", compose)
+    assert trusted == subnets == ["${AIMSTORE_FRONT_SUBNET:-172.30.87.0/24}"]
+    proxy = compose[compose.index("\n  proxy:") :]
+    assert "networks: [front]" in proxy  # the proxy reaches the store, not the database

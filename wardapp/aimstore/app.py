@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from wardapp import __version__
 from wardapp.aimstore.admission import AdmissionLimit
+from wardapp.aimstore.bodylimits import BodyLimits, Pace
 from wardapp.aimstore.db import make_engine, make_sessionmaker
-from wardapp.aimstore.errors import BodySizeLimit, install_error_handlers
+from wardapp.aimstore.errors import install_error_handlers
+from wardapp.aimstore.intake import RequestIntake
 from wardapp.aimstore.migrate import alembic_config
 from wardapp.aimstore.routes import (
     actions,
@@ -66,12 +68,21 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
         title="wardapp AIM store",
         version=__version__,
         description="Active Intelligence Mapping store for wardapp clients (API v1).",
+        # The interactive pages run a script from a CDN; the schema (/openapi.json) stays.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.store = StoreState(settings, engine, sessions, signing_key)
     install_error_handlers(app)
     for module in (auth, catalogue, reports, actions, admin, areas, summaries, health):
         app.include_router(module.router)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
-    # Outermost: a request waiting its turn holds no thread, connection or body buffer.
+    # A request waiting its turn holds no thread or database connection.
     app.add_middleware(AdmissionLimit, limit=settings.max_concurrent_requests)
+    # Outermost: a body still arriving holds no admission slot.
+    app.add_middleware(
+        RequestIntake,
+        limits=BodyLimits(settings.max_body_bytes),  # routes that take files: bodylimits.py
+        pace=Pace(settings.body_timeout_seconds, settings.body_min_bytes_per_second),
+        per_client=settings.max_incomplete_per_client,
+    )
     return app

@@ -111,7 +111,8 @@ AnalystDep = Annotated[SignedIn, Depends(role_at_least("analyst"))]
 
 
 def client_address(request: Request) -> str:
-    """Where a request came from, for the audit trail (the proxy's address behind one)."""
+    """Where a request came from, for the audit trail: behind a proxy named in
+    FORWARDED_ALLOW_IPS, the client it forwarded for (transport.py)."""
     return request.client.host if request.client else "unknown"
 
 

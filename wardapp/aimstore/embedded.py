@@ -61,7 +61,9 @@ class EmbeddedStore:
 
     def _run(self) -> None:
         try:
-            settings = AimStoreSettings(database_url=f"sqlite:///{self.database}")
+            # The demo store documents its API at /docs (README): it serves one user, on
+            # loopback, with synthetic data.
+            settings = AimStoreSettings(database_url=f"sqlite:///{self.database}", api_docs=True)
             engine = make_engine(settings.database_url)
             migrate(engine)
             if self.seed:

@@ -7,9 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wardapp.core.report import friendly_message
+from wardapp.core.report import first_problems, friendly_message
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +41,17 @@ def _body(error: str, message: str, fields: dict[str, str] | None = None) -> dic
     return {"error": error, "message": message, "fields": fields or {}}
 
 
+def error_response(
+    status: int,
+    error: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The error body for code outside the routes (middleware), where ApiError is not caught."""
+    return JSONResponse(_body(error, message, fields), status, headers=headers)
+
+
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthorised",
@@ -70,6 +80,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 fields.setdefault("body", "The body is not valid JSON.")
             else:
                 fields.setdefault(key, friendly_message(item))
+        fields = first_problems(fields)
         message = "The request is not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items())
         return JSONResponse(_body("invalid_request", message, fields), 422)
 
@@ -82,58 +93,3 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return JSONResponse(_body("server_error", "The AIM store had an internal problem."), 500)
-
-
-class BodySizeLimit:
-    """Refuses request bodies over ``limit`` bytes with 413, counting what actually arrives.
-
-    The body is read here, before the app sees it, because FastAPI turns any exception raised
-    while it reads a body into a 400; a chunked body without Content-Length would otherwise
-    never get its 413. At most ``limit`` bytes are held in memory.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
-            return
-        chunks: list[bytes] = []
-        received = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunk = message.get("body", b"")
-            received += len(chunk)
-            if received > self.limit:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send: Send) -> None:
-        response = JSONResponse(
-            _body("too_large", f"The request body is over {self.limit} bytes; send less at once."),
-            413,
-        )
-        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
-        await send({"type": "http.response.body", "body": response.body})

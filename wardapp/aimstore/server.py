@@ -7,6 +7,7 @@ import uvicorn
 from wardapp.aimstore.app import check_schema, create_app
 from wardapp.aimstore.db import make_engine
 from wardapp.aimstore.settings import AimStoreSettings
+from wardapp.aimstore.transport import uvicorn_options
 
 
 def serve(settings: AimStoreSettings, host: str, port: int, workers: int = 1) -> None:
@@ -22,6 +23,13 @@ def serve(settings: AimStoreSettings, host: str, port: int, workers: int = 1) ->
             port=port,
             workers=workers,
             log_level="info",
+            **uvicorn_options(settings),
         )
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            **uvicorn_options(settings),
+        )

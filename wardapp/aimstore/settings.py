@@ -1,5 +1,6 @@
 """The AIM store's settings: environment variables WARDAPP_AIMSTORE_* or a config file."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -59,6 +60,33 @@ class AimStoreSettings(BaseSettings):
         le=39,
         description="Requests handled at once per process; more wait their turn (queued).",
     )
+    header_timeout_seconds: float = Field(
+        default=10, ge=1, le=300, description="A request's line and headers must arrive in time."
+    )
+    body_timeout_seconds: float = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description="A request body may take this long, plus a second for every "
+        "BODY_MIN_BYTES_PER_SECOND bytes of it; slower ones are refused (408).",
+    )
+    body_min_bytes_per_second: int = Field(
+        default=10_000, ge=100, le=100_000_000, description="The slowest upload accepted."
+    )
+    max_incomplete_per_client: int = Field(
+        default=32,
+        ge=1,
+        le=10_000,
+        description="Requests one client address may have half-sent at once; more are refused.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="The reverse proxies whose X-Forwarded-For names the client: addresses or "
+        "networks, comma-separated; empty for none.",
+    )
+    api_docs: bool = Field(
+        default=False, description="Serve the interactive API pages at /docs and /redoc."
+    )
     sign_in_max_failures: int = Field(
         default=5, ge=1, le=1000, description="Failed sign-ins in the window that lock an account."
     )
@@ -113,6 +141,19 @@ class AimStoreSettings(BaseSettings):
                 f"must be at least {MIN_SECRET_KEY_BYTES} bytes; "
                 "make one with `openssl rand -base64 48`, or leave it unset"
             )
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _addresses_or_networks(cls, value: str) -> str:
+        """uvicorn would take a mistyped entry as a literal that never matches; say so here."""
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network (such as 172.30.87.0/24)"
+                ) from None
         return value
 
     def policy(self) -> Policy:

@@ -243,8 +243,10 @@ def friendly_message(item: Mapping[str, Any]) -> str:
     """One plain sentence for one pydantic error (an item of ``ValidationError.errors()``)."""
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
-    if kind in ("string_too_long", "too_long"):
+    if kind == "string_too_long":
         return f"Too long: at most {ctx.get('max_length')} characters."
+    if kind == "too_long":  # a list
+        return f"Too many: at most {ctx.get('max_length')} items."
     if kind == "greater_than_equal":
         return f"Must be at least {_bound(ctx.get('ge'))}."
     if kind == "less_than_equal":
@@ -264,13 +266,27 @@ def _bound(value: Any) -> str:
     return str(value)
 
 
+# Problems listed for one report (or request) at most: one with 100,000 unknown fields once
+# answered with 10 MB of messages.
+PROBLEMS_LISTED_MAX = 20
+
+
+def first_problems(fields: dict[str, str], limit: int = PROBLEMS_LISTED_MAX) -> dict[str, str]:
+    """The first ``limit`` problems and, under "more", how many were left out."""
+    if len(fields) <= limit:
+        return fields
+    kept = dict(list(fields.items())[:limit])
+    kept["more"] = f"And {len(fields) - limit:,} more problems, not listed."
+    return kept
+
+
 def friendly_errors(error: ValidationError) -> dict[str, str]:
-    """Field path -> one plain sentence, from pydantic's errors."""
+    """Field path -> one plain sentence, from pydantic's errors (the first few only)."""
     fields: dict[str, str] = {}
     for item in error.errors(include_url=False):
         path = ".".join(str(p) for p in item["loc"]) or "report"
         fields.setdefault(path, friendly_message(item))
-    return fields
+    return first_problems(fields)
 
 
 def parse_report(raw: Any, taxonomy: Taxonomy | None = None, today: date | None = None) -> ReportIn:

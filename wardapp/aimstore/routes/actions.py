@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from wardapp.aimstore.deps import AnalystDep, ClientAddress, CouncillorDep, SessionDep, StateDep
 from wardapp.aimstore.errors import ApiError
+from wardapp.aimstore.params import WardCodePath
 from wardapp.aimstore.taskfinish import actions_of_ward, create_action, describe, update_action
 from wardapp.core.schemas import ActionIn, ActionOut, ActionPatch, WardActions
 
@@ -35,7 +36,7 @@ def change_action(
 
 @router.get("/wards/{code}/actions", response_model=WardActions)
 def ward_actions(
-    code: str, _who: CouncillorDep, state: StateDep, session: SessionDep
+    code: WardCodePath, _who: CouncillorDep, state: StateDep, session: SessionDep
 ) -> WardActions:
     """Not audited: actions are what the partnership tells ward members, not raw data."""
     _, wards = state.wards.get(session)

@@ -15,6 +15,7 @@ from wardapp.aimstore import accounts, taxonomies
 from wardapp.aimstore.deps import ClientAddress, SessionDep, SignedIn, role_at_least
 from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.models import User
+from wardapp.aimstore.params import UsernamePath
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.core.schemas import (
     AdminUserList,
@@ -31,7 +32,7 @@ from wardapp.core.taxonomy import Taxonomy
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 AdminDep = Annotated[SignedIn, Depends(role_at_least("admin"))]
-Username = Annotated[str, Path(min_length=1, max_length=64)]
+Username = UsernamePath
 DeviceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -1,17 +1,16 @@
 """Neighbourhood areas: every ward member may list them; an administrator sets them."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from wardapp.aimstore.areas import AreaError, list_areas, remove_area, set_area
 from wardapp.aimstore.deps import ClientAddress, CouncillorDep, SessionDep, StateDep
 from wardapp.aimstore.errors import ApiError
+from wardapp.aimstore.params import AreaCodePath
 from wardapp.aimstore.routes.admin import AdminDep
 from wardapp.core.summary_schemas import AreaIn, AreaList, AreaOut
 
 router = APIRouter(prefix="/v1", tags=["areas"])
-AreaCode = Annotated[str, Path(min_length=1, max_length=16)]
+AreaCode = AreaCodePath  # printable: params.py
 
 
 @router.get("/areas", response_model=AreaList)

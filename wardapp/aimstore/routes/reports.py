@@ -17,6 +17,7 @@ from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.ingest import ingest_batch
 from wardapp.aimstore.listing import page_of_reports
 from wardapp.aimstore.models import utcnow
+from wardapp.aimstore.params import CategoryCodeQuery, ReportIdPath, WardCodeQuery
 from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.aimstore.triage import triage_report
@@ -35,11 +36,6 @@ from wardapp.core.schemas import (
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
-# Codes are short and printable; a NUL byte or a megabyte of text is refused before it reaches
-# the database (PostgreSQL refuses NUL in text, which would surface as a 500).
-_PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
-WardCode = Annotated[str | None, Query(max_length=16, pattern=_PRINTABLE)]
-CategoryCode = Annotated[str | None, Query(max_length=40, pattern=_PRINTABLE)]
 
 
 @router.post("/batch", response_model=BatchResponse)
@@ -129,8 +125,8 @@ def all_reports(
     client: ClientAddress,
     state: StateDep,
     session: SessionDep,
-    ward: WardCode = None,
-    category: CategoryCode = None,
+    ward: WardCodeQuery = None,
+    category: CategoryCodeQuery = None,
     status: str | None = None,
     period: str | None = None,
     since: str | None = None,
@@ -190,7 +186,11 @@ def all_reports(
 
 @router.patch("/{report_id}", response_model=AnalystReportOut)
 def triage(
-    report_id: str, body: ReportPatch, who: AnalystDep, client: ClientAddress, session: SessionDep
+    report_id: ReportIdPath,
+    body: ReportPatch,
+    who: AnalystDep,
+    client: ClientAddress,
+    session: SessionDep,
 ) -> AnalystReportOut:
     """Status forward (received, assessed, actioned, closed) and a note back to the reporter."""
     row = triage_report(session, report_id, body, who.user, client)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from wardapp.aimstore.deps import ClientAddress, CouncillorDep, SessionDep, SignedIn, StateDep
+from wardapp.aimstore.params import AreaCodePath, WardCodePath
 from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.summaries import Context, area_summary, context, overview, ward_summary
 from wardapp.core.summary_schemas import AreaSummary, Overview, WardSummary
@@ -27,7 +28,7 @@ def _audited(state: StateDep, who: SignedIn, summary: str, period: str, client: 
 
 @router.get("/wards/{code}", response_model=WardSummary)
 def ward(
-    code: str,
+    code: WardCodePath,
     period: PeriodQuery,
     who: CouncillorDep,
     state: StateDep,
@@ -41,7 +42,7 @@ def ward(
 
 @router.get("/areas/{code}", response_model=AreaSummary)
 def area(
-    code: str,
+    code: AreaCodePath,
     period: PeriodQuery,
     who: CouncillorDep,
     state: StateDep,
