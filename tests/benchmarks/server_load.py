@@ -5,8 +5,9 @@ alternates a batch upload of fresh reports with a ward summary read, one request
 ``PACE_S`` seconds (from a random start): a far busier app than a real one, which syncs every
 few minutes. Latency counts from when a request was due, not when it was sent, so a store
 that falls behind is charged for the wait too. Any answer that is not 2xx, or any failed
-request, is an error. The first ``WARM_UP_S`` seconds are not counted: each worker process
-audits a year's tables on its first summary of that year, once after it starts.
+request, is an error. The first ``WARM_UP_S`` seconds are not counted: the first read of a
+period publishes it (and audits it), and each worker process reads published tables into
+memory once after it starts.
 """
 
 import random

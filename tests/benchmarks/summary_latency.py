@@ -4,8 +4,9 @@
 
 Starts its own PostgreSQL cluster and a real AIM store process, fills the store with
 synthetic reports on the real wards (bulk SQL, then the store's own aggregate rebuild),
-and times ward summaries: the first request of a year (which audits the year's tables)
-and repeated requests (served from the audited year). Prints a table; returns figures.
+and times ward summaries: the first request of a period (which publishes it, with the months
+of its trend, each audited against what was published before) and repeated requests
+(published tables, kept in memory). Prints a table; returns figures.
 """
 
 import argparse

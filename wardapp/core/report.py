@@ -243,9 +243,10 @@ def friendly_message(item: Mapping[str, Any]) -> str:
     """One plain sentence for one pydantic error (an item of ``ValidationError.errors()``)."""
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
-    if kind == "string_too_long":
+    # "too_long" is a list's, or a text's checked after a validator (PlainText): say which.
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(item.get("input"), str)):
         return f"Too long: at most {ctx.get('max_length')} characters."
-    if kind == "too_long":  # a list
+    if kind == "too_long":
         return f"Too many: at most {ctx.get('max_length')} items."
     if kind == "greater_than_equal":
         return f"Must be at least {_bound(ctx.get('ge'))}."
