@@ -4,16 +4,20 @@ Exact, unlike the store's own audit: an integer programme (scipy's HiGHS) over t
 counts behind every published table, constrained by every published number, asked for
 the smallest and largest value each hidden count can take. A hidden count with one
 possible value has been recovered. Built only from what the API publishes, and from what
-the reader added between two versions of a month (``Change``): their own reports, which
-they know exactly; what others withdrew meanwhile they do not know.
+changed between two versions of a month (``Change``), which the reader is taken to know
+exactly, as someone who made every change would, except where a bucket was empty before or
+after (then knowing the change is knowing the count).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
+
+from wardapp.core.anonymise import Cut
 
 
 @dataclass
@@ -36,13 +40,50 @@ class PublishedTable:
 
 @dataclass
 class Change:
-    """Between two cuts of one month: the reports the reader knows were added."""
+    """Between two cuts of one month: how much each bucket changed (added minus withdrawn)."""
 
     month: str
     before: str
     after: str
-    added: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, category)
-    added_hexes: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, cell)
+    net: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, category)
+    net_hexes: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, cell)
+    # Buckets empty before: every report in them now is a change, known to this reader.
+    fresh: dict[tuple[str, str], int] = field(default_factory=dict)  # (ward, category)
+
+
+def published_table(
+    name: str, wards: list[str], months: list[str], body: dict[str, Any], cut: str = "1"
+) -> PublishedTable:
+    """A ward or area summary as the API answered it, as this reader reads it."""
+    reason = {None: "", "small": "fewer_than_min", "withheld": "withheld"}
+    return PublishedTable(
+        name=f"{name}#{cut}",
+        wards=wards,
+        months=months,
+        categories={c["code"]: c["count"] for c in body["categories"]},
+        category_reasons={c["code"]: reason[c["reason"]] for c in body["categories"]},
+        total=body["total"],
+        total_reason=reason[body["total_reason"]],
+        hotspots={
+            f["properties"]["cell"]: f["properties"]["count"] for f in body["hotspots"]["features"]
+        },
+        cuts=dict.fromkeys(months, cut),
+    )
+
+
+def change_between(old: Cut, new: Cut, month: str, before: str, after: str) -> Change:
+    """What changed in each bucket of a month between two cuts, where neither side is empty."""
+
+    def net(a: dict[tuple[str, str], int], b: dict[tuple[str, str], int]) -> Any:
+        return {k: b[k] - a[k] for k in set(a) & set(b) if a[k] and b[k]}
+
+    def hexes(cut: Cut) -> dict[tuple[str, str], int]:
+        return {k: reporters.total() for k, reporters in cut.hexes.items()}
+
+    fresh = {k: n for k, n in new.counts.items() if n and not old.counts.get(k)}
+    return Change(
+        month, before, after, net(old.counts, new.counts), net(hexes(old), hexes(new)), fresh
+    )
 
 
 @dataclass(frozen=True)
@@ -83,22 +124,17 @@ def recovered(
             link[var("rest", ward, month, cut)] = -1.0
             rows.append((link, 0, 0))
     changes = list(changes)
-    own: dict[tuple[str, str, str, str], int] = {}  # the reader's additions in a bucket
+    known: dict[tuple[str, str, str, str], int] = {}  # (ward, month, cut, category)
     for change in changes:
-        for (ward, code), n in change.added.items():
-            own[(ward, change.month, change.after, code)] = n
-    for change in changes:  # after <= before + added: others may have withdrawn some
-        for ward in wards:
-            for code in categories:
-                after = var("a", ward, change.month, change.after, code)
-                before = var("a", ward, change.month, change.before, code)
-                added = change.added.get((ward, code), 0)
-                rows.append(({after: 1.0, before: -1.0}, -np.inf, added))
-            for cell in cells:
-                after = var("h", ward, change.month, change.after, cell)
-                before = var("h", ward, change.month, change.before, cell)
-                added = change.added_hexes.get((ward, cell), 0)
-                rows.append(({after: 1.0, before: -1.0}, -np.inf, added))
+        for (ward, code), n in change.fresh.items():
+            known[(ward, change.month, change.after, code)] = n
+    for change in changes:
+        buckets = [("a", key, n) for key, n in change.net.items()]
+        buckets += [("h", key, n) for key, n in change.net_hexes.items()]
+        for kind, (ward, what), n in buckets:
+            after = var(kind, ward, change.month, change.after, what)
+            before = var(kind, ward, change.month, change.before, what)
+            rows.append(({after: 1.0, before: -1.0}, n, n))
     hidden: list[tuple[str, str, dict[int, float], int]] = []
     for table in tables:
         buckets = [(w, m, table.cut(m)) for w in table.wards for m in table.months]
@@ -107,12 +143,12 @@ def recovered(
             reason = table.category_reasons.get(code, "")
             rows.append((terms, *rules.interval(count, reason)))
             if count is None:
-                mine = sum(own.get((w, m, k, code), 0) for w, m, k in buckets)
+                mine = sum(known.get((w, m, k, code), 0) for w, m, k in buckets)
                 hidden.append((table.name, code, terms, mine))
         total = {var("a", w, m, k, c): 1.0 for w, m, k in buckets for c in categories}
         rows.append((total, *rules.interval(table.total, table.total_reason)))
         if table.total is None:
-            mine = sum(own.get((w, m, k, c), 0) for w, m, k in buckets for c in categories)
+            mine = sum(known.get((w, m, k, c), 0) for w, m, k in buckets for c in categories)
             hidden.append((table.name, "total", total, mine))
         for cell, count in table.hotspots.items():
             terms = {var("h", w, m, k, cell): 1.0 for w, m, k in buckets}
@@ -135,7 +171,7 @@ def recovered(
         high = -_solve(-objective, constraint, integral)
         # A withheld number pinned at 5 or more says nothing about a small count (the
         # policy would have shown it, rounded); one pinned at 1-4 is a disclosure, unless
-        # all of it is reports the reader added themselves.
+        # it is all reports the reader knows (put into buckets that were empty before).
         if round(low) == round(high) and mine < round(low) < rules.min_count:
             found.append((name, number, round(low)))
     return found

@@ -309,6 +309,7 @@ class SummaryPublication(Base):
     basis: Mapped[dict[str, int]] = mapped_column(JSON)
     categories: Mapped[list[str]] = mapped_column(JSON)
     members: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    policy: Mapped[dict[str, int]] = mapped_column(JSON)
     cut: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 

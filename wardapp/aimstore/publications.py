@@ -9,6 +9,7 @@ too: a publication whose transaction was rolled back is never mistaken for the o
 was committed.
 """
 
+import dataclasses
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import h3  # type: ignore[import-untyped]
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates, audit, models
@@ -157,7 +158,10 @@ class Publications:
         }
         wards = sorted(code for kind, code in tables if kind == "ward")
         raw = raw_tables(cuts, row.categories, wards, row.members)
-        pub = Publication(label, version, row.basis, row.categories, row.members, raw, tables)
+        policy = Policy(**row.policy)
+        pub = Publication(
+            label, version, row.basis, row.categories, row.members, raw, tables, policy
+        )
         return Published(pub, row.published_at)
 
 
@@ -170,19 +174,22 @@ def _within(period: Period) -> list[Period]:
 
 
 def read_cut(session: Session, month: Period, shown: list[str]) -> Cut:
-    """The month's counts as the aggregates hold them now; hexagons of shown categories only."""
-    cut = Cut()
-    for ward, category, reports in session.execute(
-        select(
-            models.SummaryCount.ward_code,
-            models.SummaryCount.category,
-            models.SummaryCount.reports,
-        ).where(models.SummaryCount.month == month.start, models.SummaryCount.reports != 0)
-    ):
-        cut.counts[(ward, category)] = reports
+    """The month's counts as the aggregates hold them now; hexagons of shown categories only.
+
+    One statement, so both halves see the same moment: under PostgreSQL's READ COMMITTED two
+    statements could straddle an upload and freeze a cut whose hexagons and counts disagree.
+    """
+    counts = select(
+        literal("c"),
+        models.SummaryCount.ward_code,
+        models.SummaryCount.category,
+        literal(""),
+        models.SummaryCount.reports,
+    ).where(models.SummaryCount.month == month.start, models.SummaryCount.reports != 0)
     total = func.sum(models.SummaryHex.reports)
-    for ward, cell, reporter, reports in session.execute(
+    hexes = (
         select(
+            literal("h"),
             models.SummaryHex.ward_code,
             models.SummaryHex.cell,
             models.SummaryHex.reporter,
@@ -191,8 +198,13 @@ def read_cut(session: Session, month: Period, shown: list[str]) -> Cut:
         .where(models.SummaryHex.month == month.start, models.SummaryHex.category.in_(shown))
         .group_by(models.SummaryHex.ward_code, models.SummaryHex.cell, models.SummaryHex.reporter)
         .having(total != 0)
-    ):
-        cut.hexes.setdefault((ward, cell), Counter())[reporter] += int(reports)
+    )
+    cut = Cut()
+    for kind, ward, what, reporter, reports in session.execute(union_all(counts, hexes)):
+        if kind == "c":
+            cut.counts[(ward, what)] = int(reports)
+        else:
+            cut.hexes.setdefault((ward, what), Counter())[reporter] += int(reports)
     return cut
 
 
@@ -252,6 +264,7 @@ def _write(session: Session, pub: Publication, cut: Cut | None, by: str | None) 
             basis=pub.basis,
             categories=pub.categories,
             members=pub.members,
+            policy=dataclasses.asdict(pub.policy),
             cut=cut_to_json(cut) if cut is not None else None,
         )
     )

@@ -17,7 +17,7 @@ from wardapp.aimstore import models
 from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.publications import Publications, Published, Shape
 from wardapp.aimstore.state import current_taxonomy
-from wardapp.core.anonymise import Policy, Scope, Table
+from wardapp.core.anonymise import Policy, Scope, Shown, Table
 from wardapp.core.periods import Period, parse_period, publication_day, trend_months
 from wardapp.core.publication import is_due
 from wardapp.core.summary_schemas import (
@@ -72,10 +72,13 @@ class Context:
 
     @property
     def shape(self) -> Shape:
+        """Today's wards, shown categories and areas (of today's wards only)."""
+        wards = [w.code for w in self.wards.wards]
+        active = set(wards)
         return Shape(
-            [w.code for w in self.wards.wards],
+            wards,
             [c.code for c in self.taxonomy.categories if not c.sensitive],
-            {a: list(ws) for a, ws in self.areas.wards.items()},
+            {a: [w for w in ws if w in active] for a, ws in self.areas.wards.items()},
             self.policy,
         )
 
@@ -96,7 +99,7 @@ class Context:
     def table(self, scope: Scope, period: Period) -> Table:
         table = self.published(period).publication.tables.get(scope)
         if table is None:  # a ward or area added since: nothing was published for it then
-            return Table({}, self.policy.show(0), {})
+            return Table({}, Shown(None, "withheld"), {})
         return table
 
     def due_period(self, text: str) -> Period:
@@ -146,7 +149,8 @@ def area_summary(ctx: Context, code: str, period_text: str) -> AreaSummary:
         raise ApiError(404, "not_found", f"There is no area with code '{code[:16]}'.")
     period = ctx.due_period(period_text)
     body = _summary(ctx, ("area", code), period)
-    members = [ctx.wards.get(w) for w in ctx.areas.wards[code]]
+    published = ctx.published(period).publication.members  # its wards as they were then
+    members = [ctx.wards.get(w) for w in published.get(code, ctx.areas.wards[code])]
     return AreaSummary(
         area=Place(code=code, name=ctx.areas.names[code]),
         wards=[Place(code=w.code, name=w.name) for w in members if w is not None],
@@ -174,7 +178,7 @@ def overview(ctx: Context, period_text: str) -> Overview:
             )
             for code, name in ctx.areas.names.items()
         ],
-        policy=PolicyOut.of(ctx.policy),
+        policy=PolicyOut.of(published.publication.policy),
         version=published.publication.version,
         published_at=published.published_at,
     )
@@ -199,7 +203,7 @@ def _summary(ctx: Context, scope: Scope, period: Period) -> dict[str, Any]:
             for m in trend_months(period)
         ],
         "hotspots": hotspot_features(table.hotspots),
-        "policy": PolicyOut.of(ctx.policy),
+        "policy": PolicyOut.of(published.publication.policy),
         "version": published.publication.version,
         "published_at": published.published_at,
     }

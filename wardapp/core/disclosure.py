@@ -168,7 +168,10 @@ def protect(
                 if interval[1] > 0 and k not in withheld | frozen and k in system.index
             ]
             if not rest:
-                raise Inconsistent(f"{pinned[0]!r} stays recoverable with every sum withheld")
+                # Everything that may go has gone: what still pins a count is what was
+                # published before and what a reader knows changed since, which no number
+                # of this publication can take back (a new version after withdrawals).
+                return withheld
             withhold(min(rest, key=lambda k: (cost(k), repr(k))))
     return withheld
 

@@ -8,10 +8,10 @@ the months it holds, so its numbers are exact sums of theirs. A new version of a
 
 The audit (``disclosure``) knows every relation a reader knows: a total is the sum of its
 categories and of its hexagons, an area the sum of its wards, a quarter the sum of its
-months; and between two versions of one table, that the new count is the old plus what was
-added minus what was taken away. A reader is assumed to know exactly what was added (their
-own reports, public police.uk rows), not what others withdrew. Only the numbers of the new
-publication may be withheld; what was published before stays as it was.
+months; and between two versions of one table, the change itself: the reader is assumed to
+know exactly what was added and taken away in between (their own probes and withdrawals,
+public police.uk rows). Only the numbers of the new publication may be withheld; what was
+published before stays as it was. Each publication keeps the policy it was made with.
 """
 
 from collections import Counter, defaultdict
@@ -43,6 +43,7 @@ class Publication:
     members: dict[str, list[str]]  # area -> its wards, as they were then
     raw: dict[Scope, Raw]
     tables: dict[Scope, Table] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)  # the thresholds it was published with
 
     @property
     def pid(self) -> Pid:
@@ -75,6 +76,7 @@ def publish(new: Publication, before: Iterable[Publication], policy: Policy) -> 
     ``before`` holds every publication a reader may hold beside it (the periods of the same
     year, every version); none of their numbers changes.
     """
+    new.policy = policy
     new.tables = {scope: primary(raw, new.categories, policy) for scope, raw in new.raw.items()}
     audit = _Audit([*before, new], new, policy)
     for key in audit.protect():
@@ -115,23 +117,24 @@ class _Audit:
         self._version_links()
 
     def _publish_numbers(self, pub: Publication) -> None:
-        is_new = pub is self.new
+        """What a reader knows of each number, by the thresholds it was published with."""
+        is_new, policy = pub is self.new, pub.policy
         for scope, table in pub.tables.items():
             keys: list[Key] = []
             for code, shown in table.categories.items():
                 key = ("c", scope, pub.pid, code)
-                self.known[key] = self.policy.interval(shown)
+                self.known[key] = policy.interval(shown)
                 if shown.suppressed:
                     self.hidden.add(key)
                 keys.append(key)
             total = ("t", scope, pub.pid)
-            self.known[total] = self.policy.interval(table.total)
+            self.known[total] = policy.interval(table.total)
             if table.total.suppressed:
                 self.hidden.add(total)
             keys.append(total)
             for cell, count in table.hotspots.items():
                 key = ("h", scope, pub.pid, cell)
-                self.known[key] = self.policy.hex_interval(count)
+                self.known[key] = policy.hex_interval(count)
                 keys.append(key)
             if not is_new:
                 self.fixed.update(keys)
@@ -219,18 +222,15 @@ class _Audit:
             after = sum(b.hexes.get(cell, Counter()).values())
             pairs.append((("h", scope, old.pid, cell), ("h", scope, new.pid, cell), before, after))
         for old_key, new_key, before, after in pairs:
-            if before == 0:
-                # A published 0: every report there now was added since, so a reader who
-                # knew all additions would know the count itself and learn nothing of others.
+            if before == 0 or after == 0:
+                # A 0 on either side: every report on the other side was added or taken away
+                # in between, so a reader who knew all the changes knew the count itself.
                 continue
-            added = ("+", old_key, new_key)
-            self.known[added] = (max(0, after - before),) * 2
-            self.fixed.add(added)
-            both = ("=", old_key, new_key)  # old + added = new + taken away (unknown, >= 0)
-            self.sums += [
-                Sum(both, (old_key, added)),
-                Sum(both, (new_key, ("-", old_key, new_key))),
-            ]
+            change = ("d", old_key, new_key)  # what changed, as exactly as a prober knows it
+            self.known[change] = (abs(after - before),) * 2
+            self.fixed.add(change)
+            larger, smaller = (new_key, old_key) if after >= before else (old_key, new_key)
+            self.sums.append(Sum(larger, (smaller, change)))
 
     def protect(self) -> set[Key]:
         def withheld(key: Key) -> tuple[int, int]:

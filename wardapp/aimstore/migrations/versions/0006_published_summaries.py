@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("basis", sa.JSON(), nullable=False),
         sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("members", sa.JSON(), nullable=False),
+        sa.Column("policy", sa.JSON(), nullable=False),
         sa.Column("cut", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("period", "version", name=op.f("pk_summary_publications")),
     )
