@@ -6,6 +6,7 @@ token signs in with the password through the lock.
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx2
 import pytest
@@ -101,6 +102,18 @@ def test_device_token_signs_in_through_the_account_lock(
     with Session(engine) as session:
         reasons = session.scalars(select(models.Device.revoked_reason).order_by(models.Device.id))
         assert list(reasons) == ["signed in again", None]
+
+
+def test_a_token_of_a_sign_in_that_ended_long_ago_opens_no_lock(
+    app: FastAPI, office: TestClient, engine: Engine
+) -> None:
+    """A laptop left in a drawer for months must not pass a lock with its old token."""
+    old = attempt(office, VICTIM, PASSWORD).json()["refresh_token"]
+    with Session(engine) as session, session.begin():
+        ended = utcnow() - timedelta(days=61)  # longer ago than REFRESH_TOKEN_DAYS
+        session.execute(update(models.Device).values(expires_at=ended))
+    lock_out(app, VICTIM)
+    assert attempt(office, VICTIM, PASSWORD, device_token=old).status_code == 429
 
 
 def test_a_device_token_does_not_open_other_doors(app: FastAPI, office: TestClient) -> None:

@@ -252,3 +252,25 @@ def test_areas_are_set_by_an_admin_and_summarised(
         assert shown[code]["suppressed"] == ward["total_suppressed"]
     listed = client.get("/v1/areas", headers=who).json()["items"]
     assert listed == [{"code": "east", "name": "East", "wards": members}]
+
+
+def test_an_area_that_still_lists_a_ward_no_longer_drawn_is_published_without_it(
+    client: TestClient,
+    make_user: UserMaker,
+    make_report: ReportMaker,
+    wards: WardSet,
+    engine: Engine,
+) -> None:
+    """After new boundaries, an area may name a ward that is gone until an admin fixes it."""
+    admin = make_user("areas.boss", "admin")
+    members = [w.code for w in wards.wards[:2]]
+    put = client.put("/v1/admin/areas/old", json={"name": "Old", "wards": members}, headers=admin)
+    assert put.status_code == 200, put.text
+    with Session(engine) as session, session.begin():
+        session.add(models.AreaWard(area_code="old", ward_code="E05999999"))
+    who = make_user("reader", wards=members)
+    send(client, who, [make_report(members[0], category="asb") for _ in range(10)])
+    area = client.get("/v1/summaries/areas/old", params={"period": "2026-10"}, headers=who)
+    assert area.status_code == 200, area.text
+    assert [w["code"] for w in area.json()["wards"]] == members
+    assert area.json()["total"] == 10

@@ -197,3 +197,20 @@ def test_revocation_between_batches_stops_the_sync_and_keeps_the_rest(
     assert live_store.count() == 10
     states = [r.sync_state for r in profile.my_reports()]
     assert (states.count("sent"), states.count("pending")) == (10, 20)
+
+
+def test_a_sync_token_the_store_no_longer_reads_starts_the_pull_again(
+    live_store: LiveStore, signed_in_profile: Profile
+) -> None:
+    """After the store is upgraded (older, readable tokens) or its key changes, the app
+    pulls everything again instead of being refused at every sync."""
+    profile = signed_in_profile
+    saved = profile.save_report(wire_report(profile))
+    assert profile.sync_once().ok
+    with profile.store.transaction() as db:
+        profile.store.set_meta(db, "sync_token", "djE6MTIz")  # "v1:123", as tokens once were
+    result = profile.sync_once()
+    assert result.ok, result.error
+    assert result.pulled >= 1 and saved in live_store.report_ids()
+    assert profile.store.get_meta("sync_token") != "djE6MTIz"
+    assert profile.sync_once().pulled == 0  # and from then on, only what changed

@@ -43,15 +43,21 @@ def end_every_sign_in(store: LiveStore) -> None:
 
 
 def test_laptop_signs_in_through_a_lock_others_caused(
-    signed_in_profile: Profile, live_store: LiveStore
+    signed_in_profile: Profile, live_store: LiveStore, tmp_path: Path
 ) -> None:
     end_every_sign_in(live_store)
     lock_account(live_store)
     with pytest.raises(NotSignedIn):
         signed_in_profile.auth.refresh()
-    user = signed_in_profile.sign_in(COUNCILLOR, PASSWORD, "test laptop")
-    assert user["username"] == COUNCILLOR
-    assert signed_in_profile.auth.refresh()  # the new sign-in works as usual
+    assert signed_in_profile.user() is None
+    signed_in_profile.close()  # the app is closed and opened again the next morning
+    reopened = Profile.open(tmp_path / "profile", live_store.url)
+    try:
+        user = reopened.sign_in(COUNCILLOR, PASSWORD, "test laptop")
+        assert user["username"] == COUNCILLOR
+        assert reopened.auth.refresh()  # the new sign-in works as usual
+    finally:
+        reopened.close()
 
 
 def test_another_laptop_is_told_of_the_lock_in_the_stores_words(

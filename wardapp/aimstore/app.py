@@ -1,5 +1,6 @@
 """The FastAPI application of the AIM store."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -61,7 +62,10 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.store.summary_reads.flush()  # the reads of the last second are kept too
+        try:  # the reads of the last second are kept too, if the database is there
+            app.state.store.summary_reads.flush()
+        except Exception:
+            logging.getLogger(__name__).warning("summary reads not written", exc_info=True)
 
     app = FastAPI(
         lifespan=lifespan,

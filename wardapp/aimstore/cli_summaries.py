@@ -13,8 +13,8 @@ from wardapp.aimstore.publications import Publications
 from wardapp.aimstore.settings import AimStoreSettings
 from wardapp.aimstore.summaries import context
 from wardapp.aimstore.wardsets import ActiveWards
-from wardapp.core.periods import parse_period, publication_day, uk_today
-from wardapp.core.publication import is_due
+from wardapp.core.periods import parse_period, uk_today
+from wardapp.core.publication import not_due_until
 
 
 def cmd_areas_list(args: argparse.Namespace, settings: AimStoreSettings, engine: Engine) -> None:
@@ -64,8 +64,8 @@ def cmd_summaries_republish(
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     today = uk_today()
-    if not is_due(period, today, policy):
-        day = publication_day(period, policy.publish_delay_days)
+    day = not_due_until(period, today, policy)
+    if day is not None:
         raise CommandError(f"{period.label} is not due until {day:%-d %B %Y}; nothing published.")
     publications = Publications()
     by = ChangedBy.command_line().actor_name or "os:unknown"

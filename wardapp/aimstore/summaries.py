@@ -18,8 +18,8 @@ from wardapp.aimstore.errors import ApiError
 from wardapp.aimstore.publications import Publications, Published, Shape
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.core.anonymise import Policy, Scope, Shown, Table
-from wardapp.core.periods import Period, parse_period, publication_day, trend_months
-from wardapp.core.publication import is_due
+from wardapp.core.periods import Period, parse_period, trend_months
+from wardapp.core.publication import not_due_until
 from wardapp.core.summary_schemas import (
     AreaOverviewEntry,
     AreaSummary,
@@ -107,8 +107,8 @@ class Context:
             period = parse_period(text)
         except ValueError as exc:
             raise ApiError(422, "invalid", str(exc), {"period": str(exc)}) from None
-        if not is_due(period, self.today, self.policy):
-            day = publication_day(period, self.policy.publish_delay_days)
+        day = not_due_until(period, self.today, self.policy)
+        if day is not None:
             message = (
                 f"Summaries for {period.label} are published on {day:%-d %B %Y}, once it has "
                 "ended and late reports are in; choose an earlier period."

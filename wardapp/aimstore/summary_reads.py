@@ -7,7 +7,9 @@ are written together every second or so by one thread, in one transaction: a rea
 waits for a write of its own to reach the disk.
 """
 
+import logging
 import threading
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +18,8 @@ from wardapp.aimstore import audit
 
 _FLUSH_SECONDS = 1.0
 _SEEN_LIMIT = 100_000  # coalescing memory; cleared each hour anyway
+_PENDING_LIMIT = 100_000  # rows kept while the database is away; the newest beyond go
+log = logging.getLogger(__name__)
 
 
 class SummaryReads:
@@ -66,8 +70,9 @@ class SummaryReads:
                         at=at,
                     )
         except Exception:
-            with self._lock:  # kept for the next try
+            with self._lock:  # kept for the next try, up to a limit of memory
                 self._pending[:0] = rows
+                del self._pending[_PENDING_LIMIT:]
             raise
         return len(rows)
 
@@ -75,8 +80,9 @@ class SummaryReads:
         while True:
             self._wake.wait()
             self._wake.clear()
-            threading.Event().wait(_FLUSH_SECONDS)  # gather the reads of the next moment
+            time.sleep(_FLUSH_SECONDS)  # gather the reads of the next moment
             try:
                 self.flush()
-            except Exception:  # the database is away: keep the rows for the next try
-                continue
+            except Exception:  # the database is away: the rows are kept for the next try
+                log.warning("summary reads not written yet; trying again", exc_info=True)
+                self._wake.set()

@@ -20,6 +20,9 @@ class TokenVault(Protocol):
     def forget_tokens(self) -> None: ...
 
 
+ENDED = "ended_refresh_token"  # kept in the vault once the store has ended a sign-in
+
+
 class StoreTokenVault:
     """Tokens inside the encrypted database, for profiles opened with a passphrase."""
 
@@ -46,13 +49,19 @@ class Authenticator:
         self.api = api
         self.vault = vault
         self.clock = clock
-        # The refresh token of a sign-in the store ended: sent with the next password sign-in
-        # so that this device gets through a lock someone else caused on the account.
-        self._ended_token: str | None = None
+
+    def _signed_in(self) -> dict[str, Any] | None:
+        """The tokens of the current sign-in; None when there is none (or it has ended)."""
+        tokens = self.vault.tokens()
+        return tokens if tokens and "access_token" in tokens else None
 
     def sign_in(self, username: str, password: str, device_name: str) -> dict[str, Any]:
+        # The refresh token of a sign-in the store ended is kept (in the vault, across restarts)
+        # and sent with the next password sign-in, so that this device gets through a lock
+        # someone else caused on the account.
+        ended = (self.vault.tokens() or {}).get(ENDED)
         try:
-            answer = self.api.sign_in(username, password, device_name, self._ended_token)
+            answer = self.api.sign_in(username, password, device_name, ended)
         except Unauthorised as exc:
             raise SignInFailed(str(exc)) from None
         except Unreachable as exc:
@@ -64,7 +73,6 @@ class Authenticator:
             ) from None
         except Refused as exc:
             raise SignInFailed(exc.message) from None
-        self._ended_token = None
         return self._keep(answer.model_dump())
 
     def _keep(self, answer: dict[str, Any]) -> dict[str, Any]:
@@ -78,11 +86,11 @@ class Authenticator:
         return tokens
 
     def user(self) -> dict[str, Any] | None:
-        tokens = self.vault.tokens()
+        tokens = self._signed_in()
         return tokens["user"] if tokens else None
 
     def _tokens(self) -> dict[str, Any]:
-        tokens = self.vault.tokens()
+        tokens = self._signed_in()
         if tokens is None:
             raise NotSignedIn("Sign in to send reports; they are kept safely until then.")
         return tokens
@@ -98,8 +106,7 @@ class Authenticator:
         try:
             answer = self.api.refresh(tokens["refresh_token"])
         except Unauthorised:
-            self._ended_token = str(tokens["refresh_token"])
-            self.vault.forget_tokens()
+            self.vault.save_tokens({ENDED: str(tokens["refresh_token"])})
             raise NotSignedIn(
                 "Your sign-in has ended; sign in again. Unsent reports are kept."
             ) from None
@@ -113,7 +120,7 @@ class Authenticator:
             return request(self.refresh())
 
     def sign_out(self) -> None:
-        tokens = self.vault.tokens()
+        tokens = self._signed_in()
         self.vault.forget_tokens()
         if tokens:
             # Offline, signing out still forgets the tokens here; the device expires unused.

@@ -135,7 +135,15 @@ class SyncEngine:
         since = self.store.get_meta("sync_token")
         cursor: str | None = None
         while True:
-            page = self.auth.call(partial(self.api.my_reports, since=since, cursor=cursor))
+            try:
+                page = self.auth.call(partial(self.api.my_reports, since=since, cursor=cursor))
+            except Refused as exc:
+                if exc.status != 400 or since is None or cursor is not None:
+                    raise
+                # A token the store no longer reads (it was upgraded, or its key changed):
+                # pull every report again; applying the store's copies twice changes nothing.
+                since = None
+                continue
             self.book.apply_server_copies(page.items)
             result.pulled += len(page.items)
             if page.next_cursor is None:

@@ -27,9 +27,10 @@ from wardapp.core.periods import Period, months_of, publication_day
 Pid = str  # a publication in audit keys: "2026-10#1"
 
 
-def is_due(period: Period, today: date, policy: Policy) -> bool:
-    """Published, or to be published at its next read: on or after its publication day."""
-    return today >= publication_day(period, policy.publish_delay_days)
+def not_due_until(period: Period, today: date, policy: Policy) -> date | None:
+    """The period's publication day while it is still ahead; None once it is due."""
+    day = publication_day(period, policy.publish_delay_days)
+    return day if today < day else None
 
 
 @dataclass

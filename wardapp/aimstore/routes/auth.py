@@ -8,6 +8,8 @@ replaced one after its grace, means a copy exists elsewhere, so the device is re
 after ``SESSION_MAX_DAYS``.
 """
 
+from datetime import datetime
+
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,9 +90,13 @@ def sign_in(body: TokenRequest, state: StateDep, client: ClientAddress) -> Token
 
 
 def _device_holding(
-    session: Session, token: str | None, user: models.User | None
+    session: Session, token: str | None, user: models.User | None, ended_after: datetime
 ) -> models.Device | None:
-    """The user's device that was given ``token``, still signed in or run out, not revoked."""
+    """The user's device that was given ``token``, signed in or run out since ``ended_after``.
+
+    Not revoked, and not one that ran out long ago: a laptop left in a drawer for a year
+    must not pass a lock on the strength of an old token.
+    """
     if token is None or user is None:
         return None
     digest = token_digest(token)
@@ -101,6 +107,7 @@ def _device_holding(
             | (models.Device.previous_refresh_hash == digest),
             models.Device.user_id == user.id,
             models.Device.revoked_at.is_(None),
+            models.Device.expires_at > ended_after,
         )
         .with_for_update()
     )
@@ -144,7 +151,7 @@ def _sign_in(
             client=client,
         )
 
-    old_device = _device_holding(session, body.device_token, user)
+    old_device = _device_holding(session, body.device_token, user, now - state.refresh_lifetime)
     limits = _limits(state, body.username, client, old_device)
     for limit in limits:
         wait = throttle.seconds_locked(session, limit.key, now)
