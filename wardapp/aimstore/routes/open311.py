@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy import ColumnElement, select
@@ -67,6 +67,10 @@ class Open311Route(APIRoute):
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
 Text = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE)]
 Key = Text
+# Path text: printable, so a NUL byte is refused here, not by PostgreSQL (a 500).
+Fmt = Annotated[str, Path(max_length=8, pattern=PRINTABLE)]
+Code = Annotated[str, Path(max_length=40, pattern=PRINTABLE)]
+RequestId = Annotated[str, Path(max_length=64, pattern=PRINTABLE)]
 
 
 def _use_key(state: StoreState, key: str | None) -> apikeys.KeyHolder:
@@ -100,7 +104,7 @@ def _services(taxonomy: Taxonomy) -> list[dict[str, Any]]:
 
 
 @router.get("/services.{fmt}")
-def services(fmt: str, state: StateDep, jurisdiction_id: Text = None) -> Response:
+def services(fmt: Fmt, state: StateDep, jurisdiction_id: Text = None) -> Response:
     with state.sessions() as session:
         taxonomy = current_taxonomy(session)
     return answer(format_of(fmt), "services", _services(taxonomy))
@@ -108,7 +112,7 @@ def services(fmt: str, state: StateDep, jurisdiction_id: Text = None) -> Respons
 
 @router.get("/services/{service_code}.{fmt}")
 def service_definition(
-    service_code: str, fmt: str, state: StateDep, jurisdiction_id: Text = None
+    service_code: Code, fmt: Fmt, state: StateDep, jurisdiction_id: Text = None
 ) -> Response:
     chosen = format_of(fmt)
     with state.sessions() as session:
@@ -146,7 +150,7 @@ async def form_pairs(request: Request) -> list[tuple[str, str]]:
 
 @router.post("/requests.{fmt}")
 def create_request(
-    fmt: str,
+    fmt: Fmt,
     state: StateDep,
     client: ClientAddress,
     pairs: Annotated[list[tuple[str, str]], Depends(form_pairs)],
@@ -197,8 +201,8 @@ def _from_open311() -> ColumnElement[bool]:
 
 @router.get("/requests/{service_request_id}.{fmt}")
 def get_request(
-    service_request_id: str,
-    fmt: str,
+    service_request_id: RequestId,
+    fmt: Fmt,
     state: StateDep,
     api_key: Key = None,
     jurisdiction_id: Text = None,
@@ -239,7 +243,7 @@ def _listed(text: str, name: str) -> list[str]:
 
 @router.get("/requests.{fmt}")
 def list_requests(
-    fmt: str,
+    fmt: Fmt,
     state: StateDep,
     api_key: Key = None,
     service_request_id: Annotated[str | None, Query(max_length=4000, pattern=PRINTABLE)] = None,
