@@ -5,10 +5,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from tests.aimstore.open311_fixtures import FormMaker, KeyMaker, point_in
 from tests.conftest import UserMaker
 from tests.support.open311_client import Open311Client, errors_of
+from wardapp.aimstore import models
 from wardapp.aimstore.settings import AimStoreSettings
 from wardapp.core.wards import WardSet
 
@@ -67,6 +70,7 @@ def test_a_posted_report_reads_back_public_fields_without_the_key_and_all_with_i
     form: FormMaker,
     client: TestClient,
     make_user: UserMaker,
+    engine: Engine,
 ) -> None:
     key, other = make_key("fixmystreet"), make_key("council-web")
     sent = form(key)
@@ -93,6 +97,12 @@ def test_a_posted_report_reads_back_public_fields_without_the_key_and_all_with_i
     assert as_xml["description"] == sent["description"] and as_xml["status"] == "open"
     assert open311.get_request(request_id, api_key="not-a-key").status == 403
     assert errors_of(open311.get_request("0b7f3a52-6d55-4d0c-9a0e-4d8a3c0f6a11"))
+
+    with Session(engine) as session:
+        [uploaded] = session.scalars(
+            select(models.AuditEntry).where(models.AuditEntry.event == "reports_uploaded")
+        ).all()
+    assert uploaded.actor == "open311:fixmystreet" and uploaded.detail["created"] == [request_id]
 
     # The analyst sees the record with its source, and the resident's details.
     analyst = make_user("ana", "analyst")
