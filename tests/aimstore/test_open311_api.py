@@ -198,7 +198,7 @@ def test_requests_the_store_cannot_take_are_refused_with_what_to_fix(
     assert "description: Too long: at most 2000" in refused(form(key, description="x" * 2001))
     assert "description: Remove the invisible" in refused(form(key, description="a\x00b"))
     assert "email: This email address" in refused(form(key, email="not an email"))
-    assert "first_name/last_name: Too many: at most 120" in refused(form(key, first_name="P" * 200))
+    assert "first_name/last_name: Too long: at most 120" in refused(form(key, first_name="P" * 200))
     keyless = {k: v for k, v in form(key).items() if k != "api_key"}
     assert "api_key is required" in refused(keyless)
     lat, lon = point_in(wards)

@@ -245,7 +245,10 @@ def friendly_message(item: Mapping[str, Any]) -> str:
     ctx = item.get("ctx") or {}
     if kind == "string_too_long":
         return f"Too long: at most {ctx.get('max_length')} characters."
-    if kind == "too_long":  # a list
+    if kind == "too_long":
+        # A list, or text whose limit applies after a validator (pydantic says "Value").
+        if ctx.get("field_type") == "Value" or isinstance(item.get("input"), str):
+            return f"Too long: at most {ctx.get('max_length')} characters."
         return f"Too many: at most {ctx.get('max_length')} items."
     if kind == "greater_than_equal":
         return f"Must be at least {_bound(ctx.get('ge'))}."
