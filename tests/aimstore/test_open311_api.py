@@ -219,6 +219,19 @@ def test_requests_the_store_cannot_take_are_refused_with_what_to_fix(
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert latin1.status_code == 400 and "UTF-8" in latin1.text
+    many = "&".join(f"f{i}=x" for i in range(300))
+    too_many = open311.http.post(
+        "/open311/v2/requests.json",
+        content=f"api_key={key}&{many}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert too_many.status_code == 400 and "at most 200 fields" in too_many.text
+    with_file = open311.http.post(
+        "/open311/v2/requests.json", data=form(key), files={"media": ("a.jpg", b"\xff\xd8")}
+    )
+    assert with_file.status_code == 400 and with_file.json()[0]["code"] == 400
+    ids = ",".join(["0b7f3a52-6d55-4d0c-9a0e-4d8a3c0f6a11"] * 101)
+    assert "at most 100" in errors_of(open311.requests(api_key=key, service_request_id=ids))[0]
     assert open311.http.get("/open311/v2/services.csv").status_code == 400
     nul = open311.http.get("/open311/v2/requests/E05%00001.json")
     assert nul.status_code in (400, 404) and nul.json()[0]["code"] == nul.status_code
@@ -235,8 +248,9 @@ def test_a_key_over_its_rate_is_told_when_to_try_again(
     app = create_app(AimStoreSettings(database_url=db_url, open311_requests_per_minute=3))
     with TestClient(app) as client:
         open311 = Open311Client(client, "/open311/v2")
-        answers = [open311.post_request(form(slow)) for _ in range(3)]
-        assert [a.status for a in answers] == [200, 200, 200]
+        answers = [open311.post_request(form(slow)) for _ in range(2)]
+        answers.append(open311.post_request(form(slow, lat="north")))  # refused: still counts
+        assert [a.status for a in answers] == [200, 200, 400]
         assert open311.get_request(answers[0].body[0]["service_request_id"]).status == 200
         over = open311.requests(api_key=slow)
         assert over.status == 429 and int(over.headers["retry-after"]) in range(1, 61)
