@@ -208,7 +208,7 @@ def get_request(
     jurisdiction_id: Text = None,
 ) -> Response:
     chosen = format_of(fmt)
-    holder = _use_key(state, api_key) if api_key is not None else None
+    holder = _use_key(state, api_key) if api_key else None  # an empty key: none
     with state.sessions() as session:
         row = (
             session.scalar(
