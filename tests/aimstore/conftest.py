@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.aimstore.open311_fixtures import form, make_key, open311  # noqa: F401
 from wardapp.aimstore.cli import main
 from wardapp.aimstore.settings import CONFIG_FILE_VARIABLE
 

@@ -92,6 +92,8 @@ def _routes_with_path_parameters(client: TestClient) -> list[tuple[str, str, lis
     """Every route the API describes with a parameter in its path (new ones included)."""
     found = []
     for path, operations in client.get("/openapi.json").json()["paths"].items():
+        if path.startswith("/open311/"):
+            continue  # Open311's own error form: test_open311_api.py tries NUL bytes there
         for method, operation in operations.items():
             names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
             if names:

@@ -177,6 +177,12 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("POST", "/v1/auth/token"),
     ("POST", "/v1/auth/refresh"),
+    # Open311: no role; an API key where one is needed (tests/aimstore/test_open311_*.py).
+    ("GET", "/open311/v2/services.{fmt}"),
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"),
+    ("GET", "/open311/v2/requests.{fmt}"),
+    ("POST", "/open311/v2/requests.{fmt}"),
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"),
 }
 
 

@@ -40,8 +40,15 @@ def contribution_of(
     lon: float,
     author_id: int | None,
     source: str,
+    reporter_key: str | None = None,
 ) -> Contribution:
-    reporter = f"user:{author_id}" if author_id is not None else f"source:{source}"
+    """``reporter_key``, when a record has one, names its reporter (an Open311 resident)."""
+    if reporter_key is not None:
+        reporter = reporter_key
+    elif author_id is not None:
+        reporter = f"user:{author_id}"
+    else:
+        reporter = f"source:{source}"
     return Contribution(
         ward_code,
         category,
@@ -67,6 +74,7 @@ def of_report(report: models.Report) -> Contribution | None:
         report.lon,
         report.author_id,
         report.source,
+        report.reporter_key,
     )
 
 
@@ -125,6 +133,7 @@ def rebuild(session: Session) -> int:
             models.Report.lon,
             models.Report.author_id,
             models.Report.source,
+            models.Report.reporter_key,
         ).where(
             models.Report.withdrawn.is_(False),
             ~(models.Report.out_of_ward & (models.Report.status == "received")),

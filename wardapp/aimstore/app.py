@@ -24,6 +24,7 @@ from wardapp.aimstore.routes import (
     auth,
     catalogue,
     health,
+    open311,
     reports,
     summaries,
 )
@@ -78,7 +79,7 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     )
     app.state.store = StoreState(settings, engine, sessions, signing_key)
     install_error_handlers(app)
-    for module in (auth, catalogue, reports, actions, admin, areas, summaries, health):
+    for module in (auth, catalogue, reports, actions, admin, areas, summaries, open311, health):
         app.include_router(module.router)
     # A request waiting its turn holds no thread or database connection.
     app.add_middleware(AdmissionLimit, limit=settings.max_concurrent_requests)

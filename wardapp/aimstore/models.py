@@ -203,12 +203,32 @@ class Report(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     change_seq: Mapped[int] = mapped_column(BigInteger)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Who counts as the reporter for the hot-spot rule when neither author nor source says
+    # (an Open311 resident: an opaque key of the sending system and their email or phone).
+    reporter_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
     __table_args__ = (
         Index("ix_reports_author_change", "author_id", "change_seq", "id"),
         Index("ix_reports_change", "change_seq", "id"),
         Index("ix_reports_ward_occurred", "ward_code", "occurred_on"),
     )
+
+
+class ApiKey(Base):
+    """A reporting system's key for the Open311 door; only the SHA-256 of the key is kept.
+
+    ``window_*`` count its requests in the current minute (the per-key rate limit), here so
+    that every worker process counts the same window.
+    """
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    window_requests: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReportVersion(Base):

@@ -105,6 +105,12 @@ class AimStoreSettings(BaseSettings):
         le=10_000,
         description="Failed sign-ins in the window, to any accounts, that lock one address.",
     )
+    open311_requests_per_minute: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Requests one Open311 API key may make in a minute; more are refused (429).",
+    )
     summary_min_count: int = Field(
         default=_POLICY.min_count, ge=2, le=100, description="Counts below this are not shown."
     )
