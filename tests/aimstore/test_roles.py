@@ -172,11 +172,13 @@ MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
     ("DELETE", "/v1/admin/areas/{code}"): (_area_removal, 204, {"admin"}),
 }
 # Routes that need no token at all; each is exercised by test_public_routes_need_no_token.
-PUBLIC = {
+SIGN_IN = {
     ("GET", "/healthz"),
     ("GET", "/openapi.json"),
     ("POST", "/v1/auth/token"),
     ("POST", "/v1/auth/refresh"),
+}
+PUBLIC = SIGN_IN | {
     # Open311: no role; an API key where one is needed (tests/aimstore/test_open311_*.py).
     ("GET", "/open311/v2/services.{fmt}"),
     ("GET", "/open311/v2/services/{service_code}.{fmt}"),
@@ -285,7 +287,7 @@ def test_public_routes_need_no_token(client: TestClient, make_user: UserMaker) -
             "/v1/auth/refresh", json={"refresh_token": signed_in.json()["refresh_token"]}
         ),
     }
-    assert set(answers) == PUBLIC
+    assert set(answers) == SIGN_IN
     for route, response in answers.items():
         assert response.status_code == 200, (route, response.text)
 
