@@ -41,14 +41,25 @@ def contribution_of(
     author_id: int | None,
     source: str,
 ) -> Contribution:
-    reporter = f"user:{author_id}" if author_id is not None else f"source:{source}"
     return Contribution(
         ward_code,
         category,
         occurred_on.replace(day=1),
         str(h3.latlng_to_cell(lat, lon, STORED_RESOLUTION)),
-        reporter,
+        reporter_of(author_id, source, lat, lon),
     )
+
+
+def reporter_of(author_id: int | None, source: str, lat: float, lon: float) -> str:
+    """Who reported, for the hot-spot rule's "different reporters".
+
+    A councillor is their account. A source without a reporter column is one reporter per
+    exact point (within a month, which the aggregate's key holds): police.uk snaps crimes
+    to shared anonymous points, so ten crimes on one point count as one reporter, never ten.
+    """
+    if author_id is not None:
+        return f"user:{author_id}"
+    return f"source:{source}:{lat:.6f},{lon:.6f}"
 
 
 def counts(withdrawn: bool, out_of_ward: bool, status: str) -> bool:

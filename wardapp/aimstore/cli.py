@@ -9,7 +9,14 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from wardapp.aimstore import cli_audit, cli_backup, cli_summaries, cli_users, models
+from wardapp.aimstore import (
+    cli_audit,
+    cli_backup,
+    cli_imports,
+    cli_summaries,
+    cli_users,
+    models,
+)
 from wardapp.aimstore.accounts import (
     AccountError,
     ChangedBy,
@@ -183,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_backup.add_commands(commands)
     cli_audit.add_commands(commands)
     cli_summaries.add_commands(commands)
+    cli_imports.add_commands(commands)
     return parser
 
 
