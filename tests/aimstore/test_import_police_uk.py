@@ -69,7 +69,7 @@ def test_overlapping_downloads_do_not_double_and_revised_outcomes_change_nothing
 ) -> None:
     rows = sample(wards)[:6]
     early = write(tmp_path / "early.csv", rows[:4])
-    revised = [r[:10] + ["Under investigation" if r[0] else "", ""] for r in rows]
+    revised = [[*r[:10], "Under investigation" if r[0] else "", ""] for r in rows]
     for r in revised:
         r[7] = "E01012345"  # later downloads revise the LSOA columns too
     late = write(tmp_path / "late.csv", revised)

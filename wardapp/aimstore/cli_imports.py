@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from wardapp.aimstore import importing
 from wardapp.aimstore.accounts import ChangedBy
@@ -44,19 +45,23 @@ def _import(
     mapping: str | None,
 ) -> None:
     prepared = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}. Nothing was imported.")
-        try:
-            prepared.append(
-                importing.prepare(engine, path, format, mapping, settings.max_import_bytes)
-            )
-        except FileRefused as exc:
-            raise CommandError(f"{exc} Nothing was imported.") from None
+    with Session(engine) as session:
+        for name in args.files:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"No such file: {path}. Nothing was imported.")
+            try:
+                prepared.append(
+                    importing.prepare(session, path, format, mapping, settings.max_import_bytes)
+                )
+            except FileRefused as exc:
+                raise CommandError(f"{exc} Nothing was imported.") from None
     by = ChangedBy.command_line()
     for item in prepared:
-        started = importing.start(engine, item, actor=None, actor_name=by.actor_name, client="cli")
+        with Session(engine) as session, session.begin():
+            started = importing.start(
+                session, item, actor=None, actor_name=by.actor_name, client="cli"
+            )
         bar = _Bar(item.file_name, item.total) if sys.stderr.isatty() else None
         result = importing.run(
             engine,

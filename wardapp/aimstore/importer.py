@@ -8,6 +8,7 @@ the same transaction, so progress read by any worker is exactly what is stored.
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ class Started:
 
 
 def start_import(
-    engine: Engine,
+    session: Session,
     *,
     source: str,
     format: str,
@@ -67,30 +68,30 @@ def start_import(
     actor_name: str | None,
     client: str,
 ) -> Started:
-    """The import's row (status running) and its ``import_started`` audit entry."""
-    with Session(engine) as session, session.begin():
-        row = models.Import(
-            status="running",
-            source=source,
-            format=format,
-            file_name=file_name[:200],
-            total=total,
-            errors=[],
-            published_periods=[],
-            created_by=actor.username if actor else actor_name,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            "import_started",
-            actor=actor,
-            actor_name=actor_name,
-            target=f"import:{row.id}",
-            detail={"source": source, "format": format, "file": file_name[:200], "rows": total},
-            client=client,
-        )
-        return Started(row.id, source)
+    """The import's row (status running) and its ``import_started`` audit entry, in the
+    caller's transaction: ``run_import`` waits until it is committed."""
+    row = models.Import(
+        status="running",
+        source=source,
+        format=format,
+        file_name=file_name[:200],
+        total=total,
+        errors=[],
+        published_periods=[],
+        created_by=actor.username if actor else actor_name,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "import_started",
+        actor=actor,
+        actor_name=actor_name,
+        target=f"import:{row.id}",
+        detail={"source": source, "format": format, "file": file_name[:200], "rows": total},
+        client=client,
+    )
+    return Started(row.id, source)
 
 
 def fail_import(
@@ -124,6 +125,8 @@ def run_import(
     progress: Callable[[int], None] = lambda done: None,
 ) -> dict[str, Any]:
     """Stores every row, a batch at a time; returns the import's result (as DESIGN says)."""
+    if not _committed(engine, started.id):
+        return {}  # the request that started it failed: there is no import
     counts = Counts()
     today = uk_today()
     cutoff = today - timedelta(days=retention_days)
@@ -158,6 +161,17 @@ def run_import(
         result = result_of(session, started.id)
     assert result is not None
     return result
+
+
+def _committed(engine: Engine, import_id: int, wait_s: float = 120) -> bool:
+    """Whether the transaction that started the import committed (False: it rolled back)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            if session.get(models.Import, import_id) is not None:
+                return True
+        time.sleep(0.05)
+    return False
 
 
 def _batches(rows: Iterator[Row | RowError], size: int) -> Iterator[list[Row | RowError]]:
@@ -225,7 +239,13 @@ def _write(
         session,
         [
             aggregates.contribution_of(
-                v["ward_code"], v["category"], v["occurred_on"], v["lat"], v["lon"], None, v["source"]
+                v["ward_code"],
+                v["category"],
+                v["occurred_on"],
+                v["lat"],
+                v["lon"],
+                None,
+                v["source"],
             )
             for v in new
         ],
@@ -307,7 +327,11 @@ def _published_periods(session: Session, months: set[date]) -> list[str]:
     labels: set[str] = set()
     for month in months:
         quarter = (month.month - 1) // 3 + 1
-        labels |= {month_label(month.year, month.month), f"{month.year}-Q{quarter}", str(month.year)}
+        labels |= {
+            month_label(month.year, month.month),
+            f"{month.year}-Q{quarter}",
+            str(month.year),
+        }
     if not labels:
         return []
     found = session.scalars(

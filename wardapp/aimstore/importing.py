@@ -30,7 +30,7 @@ class Prepared:
 
 
 def prepare(
-    engine: Engine,
+    session: Session,
     path: Path,
     format: str,
     mapping_text: str | None,
@@ -47,9 +47,10 @@ def prepare(
     if format != "csv":
         raise FileRefused(f"Unknown format {format!r}: use one of {', '.join(FORMATS)}.")
     if not mapping_text:
-        raise FileRefused("A csv import needs its mapping file (see README, Bringing in other sources).")
-    with Session(engine) as session:
-        codes = current_taxonomy(session).codes()
+        raise FileRefused(
+            "A csv import needs its mapping file (README: Bringing in other sources)."
+        )
+    codes = current_taxonomy(session).codes()
     mapping = csvmapping.load_mapping(mapping_text, codes)
     checked = check_file(path, mapping.encoding, mapping.required, max_bytes, name)
     return Prepared(
@@ -62,7 +63,7 @@ def prepare(
 
 
 def start(
-    engine: Engine,
+    session: Session,
     prepared: Prepared,
     *,
     actor: models.User | None,
@@ -70,7 +71,7 @@ def start(
     client: str,
 ) -> importer.Started:
     return importer.start_import(
-        engine,
+        session,
         source=prepared.source,
         format=prepared.format,
         file_name=prepared.file_name,

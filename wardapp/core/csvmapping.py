@@ -67,7 +67,7 @@ def load_mapping(text: str, codes: Collection[str]) -> CsvMapping:
         )
     for needed in ("id", "occurred_on", "category"):
         if needed not in columns:
-            raise FileRefused(f"[columns] needs {needed} = \"the header of that column\".")
+            raise FileRefused(f'[columns] needs {needed} = "the header of that column".')
     located = ("lat" in columns and "lon" in columns) or (
         "easting" in columns and "northing" in columns
     )
@@ -90,7 +90,7 @@ def load_mapping(text: str, codes: Collection[str]) -> CsvMapping:
 def _text(data: dict[str, Any], name: str, default: str | None = None) -> str:
     value = data.get(name, default)
     if not isinstance(value, str) or not value:
-        raise FileRefused(f"The mapping needs {name} = \"...\" (a text value).")
+        raise FileRefused(f'The mapping needs {name} = "..." (a text value).')
     return value
 
 
@@ -99,13 +99,11 @@ def _table(data: dict[str, Any], name: str) -> dict[str, str]:
     if not isinstance(table, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and v for k, v in table.items()
     ):
-        raise FileRefused(f"The mapping needs a [{name}] table of \"name\" = \"value\" lines.")
+        raise FileRefused(f'The mapping needs a [{name}] table of "name" = "value" lines.')
     return table
 
 
-def parse_rows(
-    path: Path, mapping: CsvMapping, codes: Collection[str]
-) -> Iterator[Row | RowError]:
+def parse_rows(path: Path, mapping: CsvMapping, codes: Collection[str]) -> Iterator[Row | RowError]:
     """Every record of a file already checked with ``mapping.required`` and its encoding."""
     for line, cells in records(path, mapping.encoding):
         if isinstance(cells, str):
@@ -129,7 +127,7 @@ def _parse(line: int, cells: dict[str, str], m: CsvMapping, codes: Collection[st
     if category is None:
         raise ValueError(
             f"{column['category']} {value!r} is not in the mapping's [categories]: add "
-            f"\"{value}\" = \"<code>\" there."
+            f'"{value}" = "<code>" there.'
         )
     occurred_on = _date(cells[column["occurred_on"]].strip(), column["occurred_on"], m)
     point = _point(cells, m)

@@ -1,8 +1,9 @@
 """British National Grid (EPSG:27700) eastings and northings to WGS84, through PROJ.
 
-PROJ uses the OSTN15 grid when it is installed (``projsync --file uk_os_OSTN15_NTv2_OSGBtoETRS.tif``),
-which is exact to about 0.1 m; without it, a seven-parameter transformation, within about
-5 m across Great Britain: well inside an H3 hot-spot cell either way.
+PROJ uses the OSTN15 grid when it is installed
+(``projsync --file uk_os_OSTN15_NTv2_OSGBtoETRS.tif``), which is exact to about 0.1 m;
+without it, a seven-parameter transformation, within about 5 m across Great Britain:
+well inside an H3 hot-spot cell either way.
 """
 
 import math

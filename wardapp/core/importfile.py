@@ -108,13 +108,15 @@ def _check_encoding(path: Path, codec: str, shown: str) -> None:
                 raise FileRefused(
                     f"{shown} is not {_said(codec)} text (byte 0x{chunk[exc.start]:02x} at "
                     f"offset {offset + exc.start:,}): save it as CSV UTF-8, or set the "
-                    "mapping's encoding (for example encoding = \"cp1252\")."
+                    'mapping\'s encoding (for example encoding = "cp1252").'
                 ) from None
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise FileRefused(f"{shown} ends in the middle of a {_said(codec)} character.") from None
+            raise FileRefused(
+                f"{shown} ends in the middle of a {_said(codec)} character."
+            ) from None
 
 
 def _said(codec: str) -> str:
@@ -137,9 +139,12 @@ def records(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str] | s
             if not cells:
                 continue
             if len(cells) != len(header):
-                yield line, (
-                    f"This line has {len(cells)} values where the header has {len(header)} "
-                    "columns: check for a missing comma or an unquoted comma in a value."
+                yield (
+                    line,
+                    (
+                        f"This line has {len(cells)} values where the header has {len(header)} "
+                        "columns: check for a missing comma or an unquoted comma in a value."
+                    ),
                 )
             else:
                 yield line, dict(zip(header, cells, strict=True))
