@@ -62,7 +62,7 @@ def test_a_cp1252_warden_extract_with_grid_references(
         f"W2,04/10/2026,Graffiti,{e2},{n2},Tag on the bus shelter",  # line 3
         f"W3,31/02/2026,Graffiti,{e},{n},Impossible date",  # line 4
         f"W4,05/10/2026,Abandoned Trolley,{e},{n},Unmapped type",  # line 5
-        f"W5,05/10/2026,Dog Fouling,,,No grid reference",  # line 6
+        "W5,05/10/2026,Dog Fouling,,,No grid reference",  # line 6
         f"W6,05/10/2026,Dog Fouling,{e}",  # line 7: too few values
         f"W7,06/10/2026,Graffiti,{e},{n * 10},Northing in decimetres",  # line 8
     ]
