@@ -36,15 +36,15 @@ def test_an_upload_answers_202_and_its_progress_and_result_are_readable(
     client: TestClient, make_user: UserMaker, wards: WardSet, tmp_path: Path
 ) -> None:
     analyst = make_user("ana", "analyst")
-    path = generated(tmp_path / "2026-09-cleveland-street.csv", wards, 12_000)
+    path = generated(tmp_path / "2026-09-cleveland-street.csv", wards, 6_000)
     answer = upload(client, analyst, path, "police-uk")
     assert answer.status_code == 202, answer.text
     started = answer.json()
     assert started["status"] in ("running", "done") and started["source"] == "police_uk"
-    assert started["total"] == 12_000
+    assert started["total"] == 6_000
     done = wait_done(client, started["id"], analyst)
     assert (done["status"], done["rows"], done["created"], done["rejected"]) == (
-        "done", 12_000, 12_000, 0
+        "done", 6_000, 6_000, 0
     )  # fmt: skip
     listed = client.get(
         "/v1/reports", params={"source": "police_uk", "limit": 5}, headers=analyst
