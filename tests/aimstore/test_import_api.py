@@ -95,3 +95,31 @@ def test_a_refused_upload_says_why_and_only_analysts_may_import(
     assert upload(client, cllr, good, "police-uk").status_code == 403
     assert client.get("/v1/imports/1", headers=cllr).status_code == 403
     assert client.get("/v1/imports/999", headers=analyst).status_code == 404
+
+
+def test_hostile_text_in_an_extract_cannot_break_the_analysts_list(
+    client: TestClient, make_user: UserMaker, wards: WardSet, tmp_path: Path
+) -> None:
+    analyst = make_user("ana", "analyst")
+    lat, lon = inside(wards)
+    mapping = (
+        'source = "council"\n[columns]\nid = "Ref"\noccurred_on = "Date"\n'
+        'category = "Code"\nlat = "Lat"\nlon = "Lon"\ndescription = "Notes"\n'
+    )
+    path = tmp_path / "council.csv"
+    long_text = "x" * 20_000
+    path.write_text(
+        "Ref,Date,Code,Lat,Lon,Notes\n"
+        f"R1,2026-10-01,asb,{lat},{lon},bell\x07 and escape\x1b[31m red\n"
+        f'R2,2026-10-02,asb,{lat},{lon},"{long_text}"\n'
+        f'R3,2026-10-03,asb,{lat},{lon},=HYPERLINK("http://example.invalid")\n',
+        encoding="utf-8",
+    )
+    done = wait_done(client, upload(client, analyst, path, "csv", mapping).json()["id"], analyst)
+    assert (done["created"], done["rejected"]) == (3, 0)
+    listed = client.get("/v1/reports", params={"source": "council"}, headers=analyst)
+    assert listed.status_code == 200, listed.text
+    texts = sorted(r["description"] for r in listed.json()["items"])
+    assert texts[0] == '=HYPERLINK("http://example.invalid")'  # kept as text; exports guard it
+    assert texts[1] == "bell  and escape [31m red"
+    assert texts[2] == "x" * 2000

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from wardapp.core.gridref import to_lat_lon
-from wardapp.core.importfile import ENCODINGS, FileRefused, Row, RowError, records
+from wardapp.core.importfile import ENCODINGS, FileRefused, Row, RowError, plain_text, records
 from wardapp.core.police_uk import KEY_MAX, parse_point
 
 # Lower case letters, digits, '_' and '-'; the names the store gives itself are not offered.
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 RESERVED_SOURCES = ("wardapp", "councillor", "police_uk")
 _FIELDS = ("id", "occurred_on", "category", "lat", "lon", "easting", "northing", "description")
-DESCRIPTION_MAX = 4000
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def _parse(line: int, cells: dict[str, str], m: CsvMapping, codes: Collection[st
         occurred_on=occurred_on,
         lat=point[0] if point else None,
         lon=point[1] if point else None,
-        description=description[:DESCRIPTION_MAX],
+        description=plain_text(description),
         month_only="%d" not in m.date_format and "%j" not in m.date_format,
     )
 

@@ -8,11 +8,23 @@ header is line 1), which is what an error message names.
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TextIO
+
+from wardapp.core.report import DESCRIPTION_MAX
+
+# Imported text meets the wire format's rules, so every list and export that shows it works.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    """A description as the wire format takes it: no control characters, at most its length."""
+    return _CONTROL.sub(" ", value.strip())[:DESCRIPTION_MAX].strip()
+
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "cp1252": "cp1252"}
 _CHUNK = 1 << 20

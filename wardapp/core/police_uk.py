@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from wardapp.core.importfile import Row, RowError, records
+from wardapp.core.importfile import Row, RowError, plain_text, records
 from wardapp.core.resources import read_json
 
 SOURCE = "police_uk"
@@ -96,7 +96,7 @@ def _parse(
         occurred_on=month,
         lat=point[0] if point else None,
         lon=point[1] if point else None,
-        description=f"{crime_type}, {location}" if location else crime_type,
+        description=plain_text(f"{crime_type}, {location}" if location else crime_type),
         month_only=True,
     )
 
