@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.benchmarks import local_save, server_load, summary_latency
+from tests.benchmarks import import_rate, local_save, server_load, summary_latency
 from tests.benchmarks.common import ROOT, queued_profile, run_child
 from tests.benchmarks.sync_throughput import SqliteStores, sqlite_rates, sync_rate
 from tests.support.live_store import BIN, COUNCILLOR, PASSWORD
@@ -39,13 +39,14 @@ class Mode:
     map_naive_repeats: int
     map_naive_points: int
     cold_starts: int
+    import_rows: int  # a generated police.uk file of this many rows
 
 
 # Quick mode draws the folium page with 2,000 markers, not 20,000: built and drawn, 20,000
 # take over four minutes here (folium alone takes 90 s to write the page).
 # Quick mode measures PostgreSQL at 100,000 reports only (the scaling keys say which sizes).
-QUICK = Mode("quick", 300, 200, [100_000], 100, 10.0, 2, 1, 2000, 2)
-FULL = Mode("full", 2000, 1000, [10_000, 100_000, 1_000_000], 150, 60.0, 3, 1, 20_000, 5)
+QUICK = Mode("quick", 300, 200, [100_000], 100, 10.0, 2, 1, 2000, 2, 50_000)
+FULL = Mode("full", 2000, 1000, [10_000, 100_000, 1_000_000], 150, 60.0, 3, 1, 20_000, 5, 500_000)
 SYNC_REPORTS = 10_000
 MAP_POINTS = 20_000
 LOAD_CLIENTS = 50
@@ -164,6 +165,8 @@ def measure(mode: Mode, work: Path) -> dict[str, float]:
             store.stop()
     finally:
         stores.close()
+    step(f"imports: a police.uk file of {mode.import_rows:,} rows, SQLite and PostgreSQL")
+    figures.update(import_rate.measure(mode.import_rows))
     step("PostgreSQL: summaries, sync and load at each size")
     figures.update(postgres_figures(mode, queued, work))
     return figures
@@ -182,6 +185,12 @@ ROWS = [  # label, key, target, naive key or None, ratio target (ours/naive, "<=
     ("renderer RSS (MB)", "renderer_rss_mb", "-", None, ""),
     ("server p95, 50 clients (ms)", "server_p95_ms_50_clients", "< 200", None, ""),
     ("server errors, 50 clients", "server_errors_50_clients", "== 0", None, ""),
+    ("police.uk import, SQLite (rows/s)", "import_rows_per_s", ">= 10000",
+     "import_naive_rows_per_s", ">= 10"),
+    ("police.uk import, PostgreSQL (rows/s)", "import_pg_rows_per_s", ">= 20000",
+     "import_pg_naive_rows_per_s", ">= 10"),
+    ("import peak RSS, SQLite (MB)", "import_peak_rss_mb", "-", None, ""),
+    ("import peak RSS, PostgreSQL (MB)", "import_pg_peak_rss_mb", "-", None, ""),
 ]  # fmt: skip
 
 

@@ -43,19 +43,28 @@ def contribution_of(
     reporter_key: str | None = None,
 ) -> Contribution:
     """``reporter_key``, when a record has one, names its reporter (an Open311 resident)."""
-    if reporter_key is not None:
-        reporter = reporter_key
-    elif author_id is not None:
-        reporter = f"user:{author_id}"
-    else:
-        reporter = f"source:{source}"
     return Contribution(
         ward_code,
         category,
         occurred_on.replace(day=1),
         str(h3.latlng_to_cell(lat, lon, STORED_RESOLUTION)),
-        reporter,
+        reporter_key or reporter_of(author_id, source, lat, lon),
     )
+
+
+def reporter_of(author_id: int | None, source: str, lat: float, lon: float) -> str:
+    """Who reported, for the hot-spot rule's "different reporters".
+
+    A councillor is their account; an Open311 resident is the key and email or phone
+    (``reporter_key``), or else one reporter per key. A source without a reporter column is
+    one reporter per exact point (within a month, which the aggregate's key holds): police.uk
+    snaps crimes to shared anonymous points, so ten crimes on one point count as one.
+    """
+    if author_id is not None:
+        return f"user:{author_id}"
+    if source.startswith("open311:"):  # a resident with no email or phone: one per key
+        return f"source:{source}"
+    return f"source:{source}:{lat:.6f},{lon:.6f}"
 
 
 def counts(withdrawn: bool, out_of_ward: bool, status: str) -> bool:

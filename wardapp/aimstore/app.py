@@ -24,6 +24,7 @@ from wardapp.aimstore.routes import (
     auth,
     catalogue,
     health,
+    imports,
     open311,
     reports,
     summaries,
@@ -31,6 +32,11 @@ from wardapp.aimstore.routes import (
 from wardapp.aimstore.secrets import ensure_signing_key
 from wardapp.aimstore.settings import AimStoreSettings, load_settings
 from wardapp.aimstore.state import StoreState
+
+
+def import_body_limit(settings: AimStoreSettings) -> int:
+    """An import file, plus room for the multipart framing and the mapping."""
+    return settings.max_import_bytes + 200_000
 
 
 class NotMigrated(RuntimeError):
@@ -79,14 +85,26 @@ def create_app(settings: AimStoreSettings | None = None) -> FastAPI:
     )
     app.state.store = StoreState(settings, engine, sessions, signing_key)
     install_error_handlers(app)
-    for module in (auth, catalogue, reports, actions, admin, areas, summaries, open311, health):
+    for module in (
+        auth,
+        catalogue,
+        reports,
+        imports,
+        actions,
+        admin,
+        areas,
+        summaries,
+        open311,
+        health,
+    ):
         app.include_router(module.router)
     # A request waiting its turn holds no thread or database connection.
     app.add_middleware(AdmissionLimit, limit=settings.max_concurrent_requests)
     # Outermost: a body still arriving holds no admission slot.
     app.add_middleware(
         RequestIntake,
-        limits=BodyLimits(settings.max_body_bytes),  # routes that take files: bodylimits.py
+        # Routes that take files have their own, larger limit (bodylimits.py).
+        limits=BodyLimits(settings.max_body_bytes, {"/v1/imports": import_body_limit(settings)}),
         pace=Pace(settings.body_timeout_seconds, settings.body_min_bytes_per_second),
         per_client=settings.max_incomplete_per_client,
     )

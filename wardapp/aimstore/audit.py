@@ -11,10 +11,12 @@ and the auth routes; ``reports_read`` (GET /v1/reports: its filters and the coun
 the data), ``reports_uploaded`` (ids created, updated and withdrawn by one batch),
 ``report_triaged`` (report id: status from and to), ``action_created`` and
 ``action_updated`` (action id: what changed), ``wards_loaded`` (boundary set version),
-``summary_read`` (``ward:CODE``, ``area:CODE`` or ``overview``: the period; one row per
-reader, summary and period an hour), ``summary_republished`` (the period: its version),
-``apikey_created`` and ``apikey_revoked`` (the key's name; never the key), and
-``reports_uploaded`` by actor ``open311:<key name>`` for a report received over Open311.
+``import_started`` and ``import_finished`` (``import:ID``: source, format, file name and
+counts, never a row), ``summary_read`` (``ward:CODE``, ``area:CODE`` or ``overview``: the
+period; one row per reader, summary and period an hour), ``summary_republished`` (the
+period: its version), ``apikey_created`` and ``apikey_revoked`` (the key's name; never the
+key), and ``reports_uploaded`` by actor ``open311:<key name>`` for a report received over
+Open311.
 ``sign_in_failed`` names the account only when it exists (a password typed into the
 username box must not be kept); ``access_refused`` (a signed-in user's 403: the method and
 route template, their role and the role needed). Commands run on the server record

@@ -13,6 +13,7 @@ from wardapp.aimstore import (
     cli_apikeys,
     cli_audit,
     cli_backup,
+    cli_imports,
     cli_summaries,
     cli_users,
     models,
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_commands(commands)
     cli_summaries.add_commands(commands)
     cli_apikeys.add_commands(commands)
+    cli_imports.add_commands(commands)
     return parser
 
 

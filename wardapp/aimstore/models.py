@@ -182,6 +182,8 @@ class Report(Base):
     source: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(40))
     occurred_on: Mapped[date] = mapped_column(Date)
+    # "month" for sources that give only the month (police.uk): occurred_on is its first day.
+    occurred_precision: Mapped[str] = mapped_column(String(8), default="day", server_default="day")
     occurred_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
     time_band: Mapped[str | None] = mapped_column(String(16), nullable=True)
     lat: Mapped[float] = mapped_column(Float)
@@ -362,3 +364,38 @@ class AreaWard(Base):
     __tablename__ = "area_wards"
     area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
     ward_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class Import(Base):
+    """One import of a file: its state and counts, readable by any worker while it runs."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), default="running")
+    source: Mapped[str] = mapped_column(String(40))
+    format: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(200))
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    outside_area: Mapped[int] = mapped_column(Integer, default=0)
+    no_location: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    published_periods: Mapped[list[str]] = mapped_column(JSON, default=list)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ImportKey(Base):
+    """(source, the record's key in that source) -> the report made from it: never twice."""
+
+    __tablename__ = "import_keys"
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(36))
+    import_id: Mapped[int] = mapped_column(Integer)

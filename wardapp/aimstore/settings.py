@@ -54,6 +54,18 @@ class AimStoreSettings(BaseSettings):
     max_body_bytes: int = Field(
         default=4_000_000, ge=10_000, description="Larger request bodies are refused (413)."
     )
+    max_import_bytes: int = Field(
+        default=200_000_000,
+        ge=10_000,
+        description="Larger import files are refused whole (POST /v1/imports and the "
+        "import command).",
+    )
+    retention_report_days: int = Field(
+        default=2190,
+        ge=1,
+        description="Reports older than this (from the day they happened) are kept only "
+        "anonymised; imported rows this old arrive anonymised.",
+    )
     max_concurrent_requests: int = Field(
         default=8,
         ge=1,

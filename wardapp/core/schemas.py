@@ -101,6 +101,9 @@ class ReportOut(ReportIn):
 
 class AnalystReportOut(ReportOut):
     reporter: str | None = None
+    # "month" when the source gives only the month (police.uk): occurred_on is its first day.
+    occurred_precision: Literal["day", "month"] = "day"
+    attribution: str | None = None  # the licence text a source's records are shown with
 
 
 class Page(BaseModel, Generic[T]):

@@ -21,6 +21,7 @@ from wardapp.aimstore.params import CategoryCodeQuery, ReportIdPath, WardCodeQue
 from wardapp.aimstore.responses import json_response
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.aimstore.triage import triage_report
+from wardapp.core import police_uk
 from wardapp.core.periods import parse_period
 from wardapp.core.report import REPORT_STATUSES
 from wardapp.core.schemas import (
@@ -36,6 +37,12 @@ from wardapp.core.schemas import (
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
+SourceQuery = Annotated[
+    str | None,
+    Query(max_length=60, pattern=r"^[a-z0-9][a-z0-9_:.-]*$", description="e.g. police_uk"),
+]
+# What must be shown with each source's records wherever they are shown.
+ATTRIBUTIONS = {police_uk.SOURCE: police_uk.ATTRIBUTION}
 
 
 @router.post("/batch", response_model=BatchResponse)
@@ -129,11 +136,14 @@ def all_reports(
     category: CategoryCodeQuery = None,
     status: str | None = None,
     period: str | None = None,
+    source: SourceQuery = None,
     since: str | None = None,
     cursor: str | None = None,
     limit: Limit = 500,
 ) -> Response:
     filters: list[ColumnElement[bool]] = []
+    if source:
+        filters.append(models.Report.source == source)
     if ward:
         filters.append(models.Report.ward_code == ward)
     if category:
@@ -154,7 +164,13 @@ def all_reports(
             raise ApiError(400, "invalid_request", str(exc), {"period": str(exc)}) from None
         filters += [models.Report.occurred_on >= span.start, models.Report.occurred_on < span.end]
     page = page_of_reports(session, state.token_key, filters, since, cursor, limit)
-    asked = {"ward": ward, "category": category, "status": status, "period": period}
+    asked = {
+        "ward": ward,
+        "category": category,
+        "status": status,
+        "period": period,
+        "source": source,
+    }
     audit.record(
         session,
         "reports_read",
@@ -174,7 +190,11 @@ def all_reports(
         Page[AnalystReportOut](
             items=[
                 AnalystReportOut.model_validate(
-                    {**_wire(r, with_contact=True), "reporter": authors.get(r.author_id or -1)}
+                    {
+                        **_wire(r, with_contact=True),
+                        "reporter": authors.get(r.author_id or -1),
+                        "attribution": ATTRIBUTIONS.get(r.source),
+                    }
                 )
                 for r in page.rows
             ],
@@ -196,7 +216,11 @@ def triage(
     row = triage_report(session, report_id, body, who.user, client)
     authors = _usernames(session, {row.author_id} if row.author_id is not None else set())
     return AnalystReportOut.model_validate(
-        {**_wire(row, with_contact=True), "reporter": authors.get(row.author_id or -1)}
+        {
+            **_wire(row, with_contact=True),
+            "reporter": authors.get(row.author_id or -1),
+            "attribution": ATTRIBUTIONS.get(row.source),
+        }
     )
 
 

@@ -1,7 +1,7 @@
 """API keys of other reporting systems (Open311); an opaque reporter key on reports
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04
 
 Reporting systems such as FixMyStreet send residents' reports over Open311 GeoReport v2
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
