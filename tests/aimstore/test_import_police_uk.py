@@ -132,6 +132,17 @@ def test_a_file_over_the_limit_is_refused(
     assert code == 1 and "over the limit of 10,000" in err
 
 
+def test_a_file_with_too_many_rows_is_refused_whole(
+    cli: Cli, wards: WardSet, engine: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("WARDAPP_AIMSTORE_MAX_IMPORT_ROWS", "4")
+    many = write(tmp_path / "many.csv", sample(wards))
+    code, _, err = cli("import", "police-uk", str(many))
+    assert code == 1 and "over the limit of 4" in err and "rows" in err
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(models.Report)) == 0
+
+
 def test_the_import_is_audited_with_counts_and_no_row_content(
     cli: Cli, wards: WardSet, engine: Engine, tmp_path: Path
 ) -> None:

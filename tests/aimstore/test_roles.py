@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ReportMaker, UserMaker
 from wardapp.aimstore import models
+from wardapp.core import police_uk
 from wardapp.core.wards import WardSet
 
 ROLES = ["anonymous", "councillor", "analyst", "admin"]
@@ -137,6 +138,15 @@ def _area_removal(setup: Setup) -> dict[str, Any]:
 
 
 # (method, path) -> (a valid request, status for the allowed roles, roles that may use it)
+def _import_upload(_setup: Setup) -> dict[str, Any]:
+    header = ",".join(police_uk.COLUMNS) + "\n"  # a file with no rows: imports nothing
+    return {"files": {"file": ("none.csv", header, "text/csv")}, "data": {"format": "police-uk"}}
+
+
+def _unknown_import(_setup: Setup) -> dict[str, Any]:
+    return {"url": "/v1/imports/999999"}  # who may read imports is told it does not exist
+
+
 MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
     ("POST", "/v1/auth/logout"): (_no_body, 204, {"councillor", "analyst", "admin"}),
     ("GET", "/v1/taxonomy"): (_no_body, 200, {"councillor", "analyst", "admin"}),
@@ -144,6 +154,8 @@ MATRIX: dict[tuple[str, str], tuple[RequestMaker, int, set[str]]] = {
     ("POST", "/v1/reports/batch"): (_batch, 200, {"councillor", "analyst", "admin"}),
     ("GET", "/v1/reports/mine"): (_no_body, 200, {"councillor", "analyst", "admin"}),
     ("GET", "/v1/reports"): (_no_body, 200, {"analyst", "admin"}),
+    ("POST", "/v1/imports"): (_import_upload, 202, {"analyst", "admin"}),
+    ("GET", "/v1/imports/{import_id}"): (_unknown_import, 404, {"analyst", "admin"}),
     ("GET", "/v1/admin/users"): (_no_body, 200, {"admin"}),
     ("POST", "/v1/admin/users"): (_new_user, 201, {"admin"}),
     ("PATCH", "/v1/admin/users/{username}"): (_user_update, 200, {"admin"}),
@@ -256,7 +268,8 @@ def test_role_matrix(
     if expected >= 400:
         body = response.json()
         assert set(body) == {"error", "message", "fields"}
-        assert body["error"] == {401: "unauthorised", 403: "forbidden"}[expected]
+        words = {401: "unauthorised", 403: "forbidden", 404: "not_found"}
+        assert body["error"] == words[expected]
     if expected == 401:
         assert response.headers.get("www-authenticate") == "Bearer"
 

@@ -25,6 +25,7 @@ from tests.support.postgres import PostgresCluster, find_bindir
 from wardapp.aimstore import importer, importing
 from wardapp.aimstore.db import make_engine
 from wardapp.aimstore.migrate import migrate
+from wardapp.core.importfile import FileLimits
 from wardapp.core.wards import default_ward_set
 
 NAIVE_ROWS = 2000
@@ -37,7 +38,7 @@ def _rss_mb() -> float:
 def import_file(engine: Engine, path: Path) -> dict[str, float]:
     started_at, cpu_at = time.perf_counter(), time.process_time()
     with Session(engine) as session:
-        prepared = importing.prepare(session, path, "police-uk", None, 10**9)
+        prepared = importing.prepare(session, path, "police-uk", None, FileLimits(10**9, 10**9))
     with Session(engine) as session, session.begin():
         started = importing.start(session, prepared, actor=None, actor_name="bench", client="cli")
     result = importing.run(

@@ -52,7 +52,7 @@ def _import(
                 raise CommandError(f"No such file: {path}. Nothing was imported.")
             try:
                 prepared.append(
-                    importing.prepare(session, path, format, mapping, settings.max_import_bytes)
+                    importing.prepare(session, path, format, mapping, settings.import_limits())
                 )
             except FileRefused as exc:
                 raise CommandError(f"{exc} Nothing was imported.") from None

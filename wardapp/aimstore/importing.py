@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from wardapp.aimstore import importer, models
 from wardapp.aimstore.state import current_taxonomy
 from wardapp.core import csvmapping, police_uk
-from wardapp.core.importfile import FileRefused, Row, RowError, check_file
+from wardapp.core.importfile import FileLimits, FileRefused, Row, RowError, check_file
 
 FORMATS = ("police-uk", "csv")
 
@@ -34,13 +34,13 @@ def prepare(
     path: Path,
     format: str,
     mapping_text: str | None,
-    max_bytes: int,
+    limits: FileLimits,
     file_name: str = "",
 ) -> Prepared:
     """Checks the whole file (and mapping) first; raises FileRefused saying what to fix."""
     name = file_name or path.name
     if format == "police-uk":
-        checked = check_file(path, "utf-8", police_uk.COLUMNS, max_bytes, name)
+        checked = check_file(path, "utf-8", police_uk.COLUMNS, limits, name)
         return Prepared(
             format, police_uk.SOURCE, name, checked.records, lambda: police_uk.parse_rows(path)
         )
@@ -52,7 +52,7 @@ def prepare(
         )
     codes = current_taxonomy(session).codes()
     mapping = csvmapping.load_mapping(mapping_text, codes)
-    checked = check_file(path, mapping.encoding, mapping.required, max_bytes, name)
+    checked = check_file(path, mapping.encoding, mapping.required, limits, name)
     return Prepared(
         format,
         mapping.source,

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wardapp.core.anonymise import Policy
+from wardapp.core.importfile import FileLimits
 
 _POLICY = Policy()  # the partnership's agreed defaults live with the policy itself
 CONFIG_FILE_VARIABLE = "WARDAPP_AIMSTORE_CONFIG"
@@ -59,6 +60,11 @@ class AimStoreSettings(BaseSettings):
         ge=10_000,
         description="Larger import files are refused whole (POST /v1/imports and the "
         "import command).",
+    )
+    max_import_rows: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Import files with more rows are refused whole, before anything is written.",
     )
     retention_report_days: int = Field(
         default=2190,
@@ -173,6 +179,9 @@ class AimStoreSettings(BaseSettings):
                     f"{entry!r} is not an IP address or network (such as 172.30.87.0/24)"
                 ) from None
         return value
+
+    def import_limits(self) -> FileLimits:
+        return FileLimits(self.max_import_bytes, self.max_import_rows)
 
     def policy(self) -> Policy:
         return Policy(

@@ -71,17 +71,25 @@ def codec_of(encoding: str) -> str:
         ) from None
 
 
+@dataclass(frozen=True)
+class FileLimits:
+    """How large an import file may be (settings MAX_IMPORT_BYTES and MAX_IMPORT_ROWS)."""
+
+    max_bytes: int
+    max_rows: int
+
+
 def check_file(
-    path: Path, encoding: str, required: Sequence[str], max_bytes: int, name: str = ""
+    path: Path, encoding: str, required: Sequence[str], limits: FileLimits, name: str = ""
 ) -> Checked:
     """Refuses an empty, oversized, undecodable or malformed file, or one missing a column."""
     shown = name or path.name
     size = path.stat().st_size
     if size == 0:
         raise FileRefused(f"{shown} is empty: export it again with its header row.")
-    if size > max_bytes:
+    if size > limits.max_bytes:
         raise FileRefused(
-            f"{shown} is {size:,} bytes, over the limit of {max_bytes:,}: split it into "
+            f"{shown} is {size:,} bytes, over the limit of {limits.max_bytes:,}: split it into "
             "smaller files (for example one per month)."
         )
     _check_encoding(path, codec_of(encoding), shown)
@@ -96,6 +104,11 @@ def check_file(
             raise FileRefused(
                 f"{shown} is not a well-formed CSV file (line {reader.line_num}: {exc})."
             ) from None
+    if records > limits.max_rows:
+        raise FileRefused(
+            f"{shown} has {records:,} rows, over the limit of {limits.max_rows:,}: split it "
+            "into smaller files (for example one per month)."
+        )
     header = [cell.strip() for cell in header]
     missing = [column for column in required if column not in header]
     if missing:

@@ -52,7 +52,7 @@ def start_import(
             shutil.copyfileobj(file.file, spooled, 1 << 20)
         name = Path(file.filename or "upload.csv").name
         prepared = importing.prepare(
-            session, path, format, mapping, state.settings.max_import_bytes, name
+            session, path, format, mapping, state.settings.import_limits(), name
         )
         started = importing.start(session, prepared, actor=who.user, actor_name=None, client=client)
     except FileRefused as refused:
