@@ -14,6 +14,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,7 +33,37 @@ NAIVE_ROWS = 2000
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's resident memory now (Linux), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 1e6
+
+
+class PeakRss:
+    """The most memory held above the start while the block runs, sampled every 20 ms.
+
+    Not the process's lifetime peak (``ru_maxrss``): writing the test file beforehand can
+    take more than the import, which would then show as 0.
+    """
+
+    def __enter__(self) -> "PeakRss":
+        self.start = self.peak = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mb())
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
+
+    @property
+    def extra_mb(self) -> float:
+        return self.peak - self.start
 
 
 def import_file(engine: Engine, path: Path) -> dict[str, float]:
@@ -57,9 +88,9 @@ def run(rows: int, url_of: "dict[str, str]", work: Path) -> dict[str, float]:
     small = generated(work / "small.csv", wards, NAIVE_ROWS, month="2026-08")
     engine = make_engine(url_of["big"])
     migrate(engine)
-    before = _rss_mb()
-    timed = import_file(engine, big)
-    peak = _rss_mb() - before
+    with PeakRss() as memory:
+        timed = import_file(engine, big)
+    peak = memory.extra_mb
     engine.dispose()
     naive_engine = make_engine(url_of["naive"])
     migrate(naive_engine)
