@@ -21,7 +21,7 @@ def test_taxonomy_has_the_fifteen_categories(client: TestClient, cllr: dict[str,
     assert isinstance(body["version"], int) and body["version"] >= 1
     categories = body["categories"]
     assert len(categories) == 15
-    # The shipped taxonomy, which tests/core checks against DESIGN.md, in the same order.
+    # The shipped taxonomy, which tests/core checks against docs/api.md, in the same order.
     assert [c["code"] for c in categories] == default_taxonomy().codes()
     for category in categories:
         assert category["label"].strip()

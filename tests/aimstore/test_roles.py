@@ -1,4 +1,4 @@
-"""Every route against every role: the access matrix of DESIGN.md, checked route by route.
+"""Every route against every role: the access table of docs/api.md, checked route by route.
 
 A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``, so
 access to a new route is always a decision, never an accident.

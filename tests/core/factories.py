@@ -7,8 +7,8 @@ from typing import Any
 # The day the tests pretend it is (UK date), so "not in the future" never depends on the clock.
 TODAY = date(2026, 10, 15)
 
-# The example report of DESIGN.md, "Wire format", with a real UUID.
-DESIGN_REPORT: dict[str, Any] = {
+# The example report of docs/api.md, "A report on the wire", with a real UUID.
+EXAMPLE_REPORT: dict[str, Any] = {
     "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
     "category": "motorbike_misuse",
     "occurred_on": "2026-10-14",
@@ -27,7 +27,7 @@ DESIGN_REPORT: dict[str, Any] = {
 
 def wire_report(**overrides: Any) -> dict[str, Any]:
     """A fresh copy of the design's example report with some fields replaced."""
-    report = copy.deepcopy(DESIGN_REPORT)
+    report = copy.deepcopy(EXAMPLE_REPORT)
     report.update(overrides)
     return report
 

@@ -1,4 +1,4 @@
-"""The pure idempotency rules of the batch endpoint (DESIGN.md, "Wire format")."""
+"""The pure idempotency rules of the batch endpoint (docs/api.md, "Sign-in and batches")."""
 
 import pytest
 

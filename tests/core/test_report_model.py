@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.core.factories import DESIGN_REPORT, TODAY, collection, feature, square, wire_report
+from tests.core.factories import EXAMPLE_REPORT, TODAY, collection, feature, square, wire_report
 from wardapp.core.report import (
     ReportIn,
     ReportInvalid,
@@ -33,8 +33,8 @@ def contact_refusal(contact: Any) -> dict[str, str]:
 
 
 def test_the_design_example_is_valid(taxonomy: Taxonomy) -> None:
-    report = parse_report(DESIGN_REPORT, taxonomy, TODAY)
-    assert report.id == uuid.UUID(DESIGN_REPORT["id"])
+    report = parse_report(EXAMPLE_REPORT, taxonomy, TODAY)
+    assert report.id == uuid.UUID(EXAMPLE_REPORT["id"])
     assert report.category == "motorbike_misuse"
     assert report.occurred_on == date(2026, 10, 14)
     assert report.occurred_time == "21:30"
@@ -52,15 +52,15 @@ def test_the_design_example_is_valid(taxonomy: Taxonomy) -> None:
 def test_parse_does_not_change_the_input() -> None:
     raw = wire_report()
     parse_report(raw, None, TODAY)
-    assert raw == DESIGN_REPORT
+    assert raw == EXAMPLE_REPORT
 
 
 def test_wire_form_round_trips(taxonomy: Taxonomy) -> None:
-    report = parse_report(DESIGN_REPORT, taxonomy, TODAY)
+    report = parse_report(EXAMPLE_REPORT, taxonomy, TODAY)
     again = parse_report(report.model_dump(mode="json"), taxonomy, TODAY)
     assert again == report
     dumped = report.model_dump(mode="json")
-    assert dumped["id"] == DESIGN_REPORT["id"]
+    assert dumped["id"] == EXAMPLE_REPORT["id"]
     assert dumped["occurred_on"] == "2026-10-14"
 
 
@@ -158,7 +158,7 @@ def test_contact_name_too_long() -> None:
 
 
 def test_locate_report_finds_the_ward(ward_set: WardSet) -> None:
-    report = parse_report(DESIGN_REPORT, None, TODAY)
+    report = parse_report(EXAMPLE_REPORT, None, TODAY)
     ward = locate_report(report, ward_set)
     assert ward == ward_set.locate(report.lat, report.lon)
     assert ward.code.startswith("E05")
@@ -187,7 +187,7 @@ def test_point_outside_every_ward(ward_set: WardSet) -> None:
 
 def test_locate_report_uses_the_given_ward_set() -> None:
     tiny = WardSet.from_geojson(collection(feature("X1", "Test ward", square(-1.21, 54.55))))
-    report = parse_report(DESIGN_REPORT, None, TODAY)
+    report = parse_report(EXAMPLE_REPORT, None, TODAY)
     assert locate_report(report, tiny).code == "X1"
 
 
@@ -231,16 +231,16 @@ def test_equal_content_gives_equal_hash() -> None:
     assert _hash() == _hash()
     assert (
         _hash()
-        == parse_report(dict(reversed(list(DESIGN_REPORT.items()))), None, TODAY).content_hash()
+        == parse_report(dict(reversed(list(EXAMPLE_REPORT.items()))), None, TODAY).content_hash()
     )
 
 
 def test_hash_ignores_spelling_that_means_the_same() -> None:
     """A re-sent copy is a duplicate even if JSON spelled the same values differently."""
     assert _hash() == _hash(accuracy_m=30.0)
-    assert _hash() == _hash(id=DESIGN_REPORT["id"].upper())
+    assert _hash() == _hash(id=EXAMPLE_REPORT["id"].upper())
     assert _hash() == _hash(version=1)
-    assert _hash() == _hash(description="  " + DESIGN_REPORT["description"] + " ")
+    assert _hash() == _hash(description="  " + EXAMPLE_REPORT["description"] + " ")
 
 
 def test_hash_differs_when_description_changes() -> None:

@@ -103,7 +103,7 @@ class ResidentContact(BaseModel):
 
 
 class ReportIn(BaseModel):
-    """A report exactly as the wire format names it (DESIGN.md, "Wire format")."""
+    """A report exactly as the wire format names it (docs/api.md, "A report on the wire")."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
