@@ -22,6 +22,7 @@ from wardapp.client.mbtiles import MBTiles
 from wardapp.client.tilecache import TileCache
 from wardapp.client.tilefetch import BulkFetchRefused, OnlineTiles, SaveAreaResult
 from wardapp.core.tilemath import next_zooms
+from wardapp.ui import background
 from wardapp.ui.map_view import MapView, Viewport
 from wardapp.ui.tile_scheme import TileSchemeHandler
 
@@ -211,10 +212,9 @@ class SaveAreaDialog(QProgressDialog):
                 outcome = f"Saving the area stopped because of an error: {exc}"
             relay.finished.emit(outcome)
 
-        self.worker = threading.Thread(target=run, name="wardapp-save-area", daemon=True)
         _running.add(self)
         self.show()
-        self.worker.start()
+        self.worker = background.start(run, "save-area")
         return True
 
     def _on_progress(self, done: int, total: int) -> None:

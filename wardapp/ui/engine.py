@@ -19,6 +19,7 @@ from wardapp.client.profile import Profile
 from wardapp.client.scheduler import SyncScheduler
 from wardapp.client.summaries import ScopeKind, SummaryUnavailable
 from wardapp.client.sync import SyncObserver, SyncResult
+from wardapp.ui import background
 
 log = logging.getLogger(__name__)
 DEFAULT_SYNC_INTERVAL_S = 120.0
@@ -49,10 +50,10 @@ class Engine(QObject):
         super().__init__()
         self.profile = profile
         # Saves and drafts (disk only) never queue behind sign-in or sign-out (network).
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-engine")
-        self._account = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-account")
+        self._worker = background.lane("engine")
+        self._account = background.lane("account")
         # Summaries wait on the network: never behind a save, nor a save behind them.
-        self._review = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wardapp-review")
+        self._review = background.lane("review")
         self._observer = _ProgressSignal(self.syncProgress)
         self.scheduler = SyncScheduler(
             self._sync, sync_interval_s, self.syncFinished.emit, self._observer

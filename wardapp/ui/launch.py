@@ -3,7 +3,6 @@
 import json
 import logging
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from wardapp.client.errors import ClientError, StoreUnreadable
 from wardapp.client.keys import PassphraseTooShort
 from wardapp.client.profile import Profile
+from wardapp.ui import background
 from wardapp.ui.engine import Engine
 from wardapp.ui.font_scale import apply_font_scale
 from wardapp.ui.main_window import MainWindow
@@ -80,7 +80,7 @@ class FirstSignIn(QObject):
                 return
             self.succeeded.emit(profile)
 
-        threading.Thread(target=work, name="wardapp-first-sign-in", daemon=True).start()
+        background.start(work, "first-sign-in")
 
     def _give_up(self, exc: Exception, fresh: bool) -> None:
         """Says why in words; a profile made for a mistyped address is not kept."""

@@ -7,7 +7,6 @@ would leave the machine is blocked and remembered (the self-test reports it).
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from wardapp.client.reports import MyReport
 from wardapp.core.taxonomy import Taxonomy
 from wardapp.core.wards import WardSet
+from wardapp.ui import background
 from wardapp.ui.map_page import map_page, page_file
 from wardapp.ui.page_scheme import SCHEME as PAGE_SCHEME
 from wardapp.ui.page_scheme import page_scheme_handler
@@ -172,7 +172,7 @@ class _PageBuilder(QObject):
             else:
                 self.built.emit("")
 
-        threading.Thread(target=work, name="wardapp-map-page", daemon=True).start()
+        background.start(work, "map-page")
 
 
 class MapView(QWebEngineView):

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from wardapp.client.reports import MyReport, mine_from_record, record_of
 from wardapp.core.taxonomy import Taxonomy
+from wardapp.ui import background
 from wardapp.ui.report_status import STATUS_STYLES, status_key
 
 COLUMNS = ("Date", "Category", "Ward", "Status", "Analyst's note")
@@ -226,9 +227,7 @@ def release(box: list[ReportsSnapshot]) -> None:
     """
     with _releaser_lock:
         if not _releaser:
-            thread = threading.Thread(target=_release_forever, name="wardapp-release", daemon=True)
-            thread.start()
-            _releaser.append(thread)
+            _releaser.append(background.start(_release_forever, "release"))
     _released.put(box)
 
 

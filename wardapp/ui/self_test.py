@@ -8,11 +8,11 @@ import os
 import secrets
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from wardapp.client.profile import Profile
+from wardapp.ui import background
 
 TIMEOUT_S = 60.0
 UNUSED_SERVER = "http://127.0.0.1:9"  # never contacted: sync does not start
@@ -36,7 +36,7 @@ def map_checks(timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
     result: dict[str, Any] = {}
     with (
         tempfile.TemporaryDirectory(prefix="wardapp-self-test-") as folder,
-        ThreadPoolExecutor(max_workers=1) as opener,
+        background.lane("self-test") as opener,
     ):
         # The throwaway profile's key is derived with Argon2 (C code, GIL released): it is
         # worked out while Qt and the window's modules load, not before.
