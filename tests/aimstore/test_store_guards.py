@@ -9,9 +9,14 @@ from tests.conftest import PASSWORD
 from wardapp.aimstore import models
 from wardapp.aimstore.accounts import add_user
 from wardapp.aimstore.app import create_app
-from wardapp.aimstore.secrets import MIN_SIGNING_KEY_BYTES, SIGNING_KEY, ensure_signing_key
+from wardapp.aimstore.secrets import SIGNING_KEY, ensure_signing_key
 from wardapp.aimstore.seed import ANALYST_USER
-from wardapp.aimstore.settings import AimStoreSettings, SettingsError, load_settings
+from wardapp.aimstore.settings import (
+    MIN_SECRET_KEY_BYTES,
+    AimStoreSettings,
+    SettingsError,
+    load_settings,
+)
 
 STRONG = "k" * 32
 
@@ -51,13 +56,13 @@ def test_long_enough_secret_key_is_used(db_url: str) -> None:
 def test_generated_key_is_long_and_a_short_stored_one_is_replaced(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         generated = ensure_signing_key(session)
-    assert len(generated.encode()) >= MIN_SIGNING_KEY_BYTES
+    assert len(generated.encode()) >= MIN_SECRET_KEY_BYTES
     with Session(engine) as session, session.begin():
         row = session.get(models.ServerSecret, SIGNING_KEY)
         assert row is not None
         row.value = "weak"
     with Session(engine) as session, session.begin():
         replaced = ensure_signing_key(session)
-    assert replaced != "weak" and len(replaced.encode()) >= MIN_SIGNING_KEY_BYTES
+    assert replaced != "weak" and len(replaced.encode()) >= MIN_SECRET_KEY_BYTES
     with Session(engine) as session, session.begin():
         assert ensure_signing_key(session) == replaced  # every worker reads the same one

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import h3  # type: ignore[import-untyped]
-from sqlalchemy import func, literal, select, text, union_all
+from sqlalchemy import ColumnElement, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from wardapp.aimstore import aggregates, audit, models
@@ -58,15 +58,9 @@ class Publications:
     def latest(self, session: Session, labels: list[str]) -> dict[str, Version]:
         """The newest version of each period that has been published (absent: none yet)."""
         found: dict[str, Version] = {}
-        for label, version, at in session.execute(
-            select(
-                models.SummaryPublication.period,
-                models.SummaryPublication.version,
-                models.SummaryPublication.published_at,
-            ).where(models.SummaryPublication.period.in_(labels))
-        ):
-            if label not in found or version > found[label][0]:
-                found[label] = (int(version), at)
+        for label, version in _versions(session, models.SummaryPublication.period.in_(labels)):
+            if label not in found or version[0] > found[label][0]:
+                found[label] = version
         return found
 
     def get(self, session: Session, label: str, version: Version) -> Published:
@@ -81,9 +75,9 @@ class Publications:
 
     def ensure(self, session: Session, period: Period, shape: Shape) -> None:
         """Publish version 1 of the period (and first of the months it holds) if there is none."""
-        for month in months_of(period) if len(months_of(period)) > 1 else []:
-            self._publish(session, month, shape, again=False, by=None)
-        self._publish(session, period, shape, again=False, by=None)
+        months = months_of(period)
+        for each in [*months, period] if len(months) > 1 else [period]:
+            self._publish(session, each, shape, again=False, by=None)
 
     def republish(
         self, session: Session, period: Period, shape: Shape, by: str
@@ -124,15 +118,10 @@ class Publications:
         return version
 
     def _same_year(self, session: Session, period: Period) -> list[Publication]:
-        year = str(period.start.year)
-        rows = session.execute(
-            select(
-                models.SummaryPublication.period,
-                models.SummaryPublication.version,
-                models.SummaryPublication.published_at,
-            ).where(models.SummaryPublication.period.like(f"{year}%"))
-        )
-        return [self.get(session, label, (v, at)).publication for label, v, at in rows.all()]
+        same_year = models.SummaryPublication.period.like(f"{period.start.year}%")
+        return [
+            self.get(session, label, v).publication for label, v in _versions(session, same_year)
+        ]
 
     def _cut_of(self, session: Session, month: str, version: int) -> Cut:
         stored = session.scalar(
@@ -163,6 +152,18 @@ class Publications:
             label, version, row.basis, row.categories, row.members, raw, tables, policy
         )
         return Published(pub, row.published_at)
+
+
+def _versions(session: Session, where: ColumnElement[bool]) -> list[tuple[str, Version]]:
+    """(period, (version, published_at)) of the publications that match ``where``."""
+    rows = session.execute(
+        select(
+            models.SummaryPublication.period,
+            models.SummaryPublication.version,
+            models.SummaryPublication.published_at,
+        ).where(where)
+    )
+    return [(label, (int(version), at)) for label, version, at in rows]
 
 
 def _within(period: Period) -> list[Period]:

@@ -10,7 +10,6 @@ from wardapp.aimstore.settings import MIN_SECRET_KEY_BYTES
 from wardapp.aimstore.sqlhelpers import insert_ignoring_conflicts
 
 SIGNING_KEY = "signing_key"
-MIN_SIGNING_KEY_BYTES = MIN_SECRET_KEY_BYTES
 
 
 def _new_key() -> str:
@@ -25,7 +24,7 @@ def ensure_signing_key(session: Session) -> str:
             name=SIGNING_KEY, value=_new_key()
         )
         session.execute(statement)
-    elif len(existing.value.encode()) < MIN_SIGNING_KEY_BYTES:
+    elif len(existing.value.encode()) < MIN_SECRET_KEY_BYTES:
         # A key too short to be safe is replaced; only the first worker's update matches.
         session.execute(
             update(ServerSecret)
